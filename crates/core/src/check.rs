@@ -1,0 +1,204 @@
+//! The checks acr-health runs, and the result each one produces.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Code, Finding};
+
+/// One check of the catalog. The order of the variants is the order a report lists them in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckId {
+    /// The registry input turned into a login server host.
+    LoginServer,
+    /// A and AAAA records of the login server (helper only).
+    Dns,
+    /// The proxy settings in effect for the registry (helper only).
+    Proxy,
+    /// Any HTTP answer from the login server, through a `no-cors` request in the browser.
+    Reachability,
+    /// The TLS handshake: chain, issuer, names, days to expiry (helper only).
+    Tls,
+    /// `GET /v2/` and its `WWW-Authenticate` challenge.
+    Challenge,
+    /// Whether the page may read the registry's answers.
+    Cors,
+    /// `POST /oauth2/exchange`: an AAD access token for an ACR refresh token.
+    AadExchange,
+    /// The access token for a repository scope, and the actions it grants.
+    AccessToken,
+    /// The server's clock against the local one.
+    Clock,
+    /// A manifest, then a blob through the redirect to the data endpoint or storage.
+    DataPath,
+    DockerCommand,
+    DockerDaemon,
+    DockerVersion,
+    DockerPull,
+    HelmCommand,
+    HelmVersion,
+    NotaryVersion,
+    /// The customer-managed-key identity of the registry, through Azure Resource Manager.
+    EncryptionIdentity,
+}
+
+impl CheckId {
+    /// Every check, in report order.
+    pub const ALL: [CheckId; 19] = [
+        CheckId::LoginServer,
+        CheckId::Dns,
+        CheckId::Proxy,
+        CheckId::Reachability,
+        CheckId::Tls,
+        CheckId::Challenge,
+        CheckId::Cors,
+        CheckId::AadExchange,
+        CheckId::AccessToken,
+        CheckId::Clock,
+        CheckId::DataPath,
+        CheckId::DockerCommand,
+        CheckId::DockerDaemon,
+        CheckId::DockerVersion,
+        CheckId::DockerPull,
+        CheckId::HelmCommand,
+        CheckId::HelmVersion,
+        CheckId::NotaryVersion,
+        CheckId::EncryptionIdentity,
+    ];
+
+    /// Returns the stable identifier used in JSON and in `--output json`, such as `aad_exchange`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::LoginServer => "login_server",
+            CheckId::Dns => "dns",
+            CheckId::Proxy => "proxy",
+            CheckId::Reachability => "reachability",
+            CheckId::Tls => "tls",
+            CheckId::Challenge => "challenge",
+            CheckId::Cors => "cors",
+            CheckId::AadExchange => "aad_exchange",
+            CheckId::AccessToken => "access_token",
+            CheckId::Clock => "clock",
+            CheckId::DataPath => "data_path",
+            CheckId::DockerCommand => "docker_command",
+            CheckId::DockerDaemon => "docker_daemon",
+            CheckId::DockerVersion => "docker_version",
+            CheckId::DockerPull => "docker_pull",
+            CheckId::HelmCommand => "helm_command",
+            CheckId::HelmVersion => "helm_version",
+            CheckId::NotaryVersion => "notary_version",
+            CheckId::EncryptionIdentity => "encryption_identity",
+        }
+    }
+
+    /// Returns the check's name as a user reads it in a report.
+    pub fn title(self, lang: crate::Lang) -> &'static str {
+        use crate::Lang::{En, Ko};
+        match (self, lang) {
+            (CheckId::LoginServer, En) => "Login server",
+            (CheckId::LoginServer, Ko) => "로그인 서버",
+            (CheckId::Dns, En) => "DNS lookup",
+            (CheckId::Dns, Ko) => "DNS 조회",
+            (CheckId::Proxy, En) => "Proxy settings",
+            (CheckId::Proxy, Ko) => "프록시 설정",
+            (CheckId::Reachability, En) => "Reachability",
+            (CheckId::Reachability, Ko) => "네트워크 도달 여부",
+            (CheckId::Tls, En) => "TLS handshake",
+            (CheckId::Tls, Ko) => "TLS 핸드셰이크",
+            (CheckId::Challenge, En) => "Challenge (GET /v2/)",
+            (CheckId::Challenge, Ko) => "인증 챌린지 (GET /v2/)",
+            (CheckId::Cors, En) => "Readable from this page (CORS)",
+            (CheckId::Cors, Ko) => "이 페이지에서 응답 읽기 (CORS)",
+            (CheckId::AadExchange, En) => "Azure AD token exchange",
+            (CheckId::AadExchange, Ko) => "Azure AD 토큰 교환",
+            (CheckId::AccessToken, En) => "Access token",
+            (CheckId::AccessToken, Ko) => "액세스 토큰",
+            (CheckId::Clock, En) => "Clock",
+            (CheckId::Clock, Ko) => "시계 오차",
+            (CheckId::DataPath, En) => "Data path (manifest and blob)",
+            (CheckId::DataPath, Ko) => "데이터 경로 (매니페스트와 블롭)",
+            (CheckId::DockerCommand, En) => "Docker command",
+            (CheckId::DockerCommand, Ko) => "Docker 명령",
+            (CheckId::DockerDaemon, En) => "Docker daemon",
+            (CheckId::DockerDaemon, Ko) => "Docker 데몬",
+            (CheckId::DockerVersion, En) => "Docker version",
+            (CheckId::DockerVersion, Ko) => "Docker 버전",
+            (CheckId::DockerPull, En) => "Docker pull",
+            (CheckId::DockerPull, Ko) => "Docker 이미지 pull",
+            (CheckId::HelmCommand, En) => "Helm command",
+            (CheckId::HelmCommand, Ko) => "Helm 명령",
+            (CheckId::HelmVersion, En) => "Helm version",
+            (CheckId::HelmVersion, Ko) => "Helm 버전",
+            (CheckId::NotaryVersion, En) => "Notary version",
+            (CheckId::NotaryVersion, Ko) => "Notary 버전",
+            (CheckId::EncryptionIdentity, En) => "Encryption key identity",
+            (CheckId::EncryptionIdentity, Ko) => "암호화 키 ID",
+        }
+    }
+}
+
+/// Where a check ran. Both sides may run the same check, and may see the registry differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// The page, inside the browser's sandbox and CORS rules.
+    Browser,
+    /// The helper, with the machine's own network stack and commands.
+    Machine,
+}
+
+/// The state of one check. `Pending` and `Running` exist only while a run is in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pending,
+    Running,
+    Pass,
+    Warning,
+    Fail,
+    /// Not run, for the reason given in the result's finding (a check before it failed, no
+    /// credentials given, no helper).
+    Skipped,
+}
+
+impl Status {
+    /// Tells whether the check has finished, whatever its outcome.
+    pub fn is_final(self) -> bool {
+        !matches!(self, Status::Pending | Status::Running)
+    }
+}
+
+/// One fact a verdict rests on, shown on expand and kept in share links, such as
+/// `status` = `403` or `www-authenticate` = `Bearer realm=...`.
+///
+/// Labels are technical and stay untranslated: an HTTP header name, `url`, `status`,
+/// `elapsed_ms`, `client_ip`, `command`, `exit_status`, `output`. Values never hold a secret:
+/// the code that records a header or a body removes credentials first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub label: String,
+    pub value: String,
+}
+
+impl Evidence {
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> Evidence {
+        Evidence {
+            label: label.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// The outcome of one check on one side.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub check: CheckId,
+    pub side: Side,
+    pub status: Status,
+    /// The catalog code, for a warning or a failure that has one.
+    pub code: Option<Code>,
+    /// What was seen, as one sentence in the user's language.
+    pub finding: Finding,
+    pub evidence: Vec<Evidence>,
+    /// Wall time of the check in milliseconds, including waiting for the network.
+    pub elapsed_ms: u32,
+}

@@ -1,0 +1,1 @@
+//! The acr-health page.
