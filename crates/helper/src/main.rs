@@ -1,1 +1,121 @@
-fn main() {}
+//! `acr-health-helper`: parses arguments, then hands over to `serve` or `check`.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use acr_health_helper::cli::{Cli, Command, ServeArgs};
+use acr_health_helper::pairing::PairingSecret;
+use acr_health_helper::serve::{self, origins, Origin, ServeConfig};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    // Help, version and usage errors exit here, before anything touches the environment.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+
+    init_logging();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            tracing::error!(cause = %err, "failed to start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    match cli.command {
+        Command::Serve(args) => match runtime.block_on(serve_command(args)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                tracing::error!(cause = %format!("{err:#}"), "serve failed");
+                eprintln!("error: {err:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// Logs go to stderr; `RUST_LOG` sets the level (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
+    let mut extra_origins = Vec::new();
+    for text in &args.allow_origin {
+        extra_origins.push(Origin::parse(text)?);
+    }
+    if let Some(path) = &args.config {
+        extra_origins.extend(origins::load_config_file(path)?);
+    }
+
+    let (listener, port) = serve::bind(args.port)
+        .await
+        .map_err(|err| anyhow::anyhow!("failed to listen on 127.0.0.1:{}: {err}", args.port))?;
+    let config = ServeConfig {
+        port,
+        dist: args.dist,
+        extra_origins,
+        secret: PairingSecret::generate()?,
+        limits: serve::Limits::default(),
+    };
+
+    let url = serve::AppState::new(&config).pairing_url();
+    println!("url: {url}");
+    if !args.no_open {
+        acr_health_helper::browser::open(&url);
+    }
+
+    serve::run(listener, config, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(cause = %err, "failed to listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(cause = %err, "failed to listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested");
+}
