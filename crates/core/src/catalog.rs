@@ -1,1 +1,0 @@
-//! The catalog: for every [`crate::Code`], its severity and its explanation in each language.
