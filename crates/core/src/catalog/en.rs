@@ -304,7 +304,8 @@ pub(super) const CONNECTIVITY_CORS: Text = Text {
         "Start the helper on this machine with `acr-health-helper serve` and use the page it \
          opens: it runs the remaining checks from the machine's own network stack, where CORS \
          does not apply.",
-        "From a checkout of acr-health, `cargo xtask run` starts the page with the helper.",
+        "From a checkout of acr-health, `cargo xtask run` builds the page and starts the helper \
+         that serves it.",
         "Or run every check from a terminal: `acr-health-helper check <registry>`.",
         "Azure Container Registry has no CORS setting, so for it the helper is the only way to \
          the full diagnosis.",

@@ -301,7 +301,8 @@ pub(super) const CONNECTIVITY_CORS: Text = Text {
     fixes: &[
         "이 머신에서 `acr-health-helper serve`로 헬퍼를 띄우고 헬퍼가 열어 주는 페이지를 쓰세요. \
          남은 점검을 CORS 제약이 없는 머신의 네트워크 스택에서 실행합니다.",
-        "acr-health 소스가 있다면 `cargo xtask run`으로 페이지와 헬퍼를 함께 띄울 수 있습니다.",
+        "acr-health 소스가 있다면 `cargo xtask run` 한 번으로 페이지를 빌드하고 그 페이지를 서빙하는 \
+         헬퍼까지 띄울 수 있습니다.",
         "터미널에서 전체 점검을 돌릴 수도 있습니다: `acr-health-helper check <registry>`.",
         "Azure Container Registry에는 CORS 설정이 없어서, ACR은 헬퍼를 써야만 전체 진단을 받을 수 \
          있습니다.",
