@@ -1,1 +1,113 @@
-fn main() {}
+//! `lab`: runs the acr-health lab for the demo and for manual testing.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use acr_health_lab::{Lab, LabConfig, Mode, Scenario};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "lab", version, about = "A real registry behind an ACR-style front, with switchable faults")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print every scenario: what it imitates and the code the checks must report.
+    List,
+    /// Start the lab, print one JSON line with its addresses and credentials, run until SIGINT or SIGTERM.
+    Up(UpArgs),
+}
+
+#[derive(Args)]
+struct UpArgs {
+    /// Scenario to start with (see `lab list`).
+    #[arg(long, default_value = "healthy")]
+    scenario: String,
+    /// Serve plain HTTP (the default), which any browser reaches without trusting a CA.
+    #[arg(long, conflicts_with = "tls")]
+    plain_http: bool,
+    /// Serve TLS with a lab CA generated at start; its PEM path is printed as `ca_pem`.
+    #[arg(long)]
+    tls: bool,
+    /// Delay added before every answer, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Registry clock offset in minutes, used by the clock-skew scenario.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    skew_minutes: i64,
+    /// Login server port on 127.0.0.1; 0 picks an ephemeral port.
+    #[arg(long, default_value_t = 5000)]
+    login_port: u16,
+    /// Storage listener port on 127.0.0.1; 0 picks an ephemeral port.
+    #[arg(long, default_value_t = 5001)]
+    storage_port: u16,
+    /// Control API port on 127.0.0.1; 0 picks an ephemeral port.
+    #[arg(long, default_value_t = 5100)]
+    control_port: u16,
+    /// Directory for config, storage, CA and logs; kept after exit. Defaults to a new directory
+    /// under the system temporary directory.
+    #[arg(long)]
+    state_dir: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+
+    match cli.command {
+        Command::List => {
+            for (scenario, _) in Scenario::ALL {
+                println!("{}", scenario.describe());
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Up(args) => match up(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("lab: {error:#}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+fn up(args: UpArgs) -> anyhow::Result<()> {
+    let scenario: Scenario = args.scenario.parse()?;
+    let state_dir = match args.state_dir {
+        Some(dir) => dir,
+        None => tempfile::Builder::new().prefix("acr-health-lab-").tempdir()?.keep(),
+    };
+    let config = LabConfig {
+        scenario,
+        mode: if args.tls { Mode::Tls } else { Mode::PlainHttp },
+        latency_ms: args.latency_ms,
+        skew_minutes: args.skew_minutes,
+        login_port: args.login_port,
+        storage_port: args.storage_port,
+        control_port: args.control_port,
+        state_dir: Some(state_dir),
+    };
+    let lab = Lab::start(config)?;
+    println!("{}", lab.summary());
+
+    // Wait for SIGINT or SIGTERM; dropping the lab then stops distribution.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = terminate.recv() => Ok(()),
+        }
+    })?;
+    tracing::info!("signal received, stopping");
+    drop(lab);
+    Ok(())
+}
