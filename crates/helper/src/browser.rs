@@ -24,6 +24,8 @@ pub fn open(url: &str) {
         .stderr(Stdio::null());
     match command.spawn() {
         Ok(_) => tracing::info!("opened the page in the browser"),
-        Err(err) => tracing::warn!(cause = %err, "failed to open a browser; open the printed url by hand"),
+        Err(err) => {
+            tracing::warn!(cause = %err, "failed to open a browser; open the printed url by hand")
+        }
     }
 }

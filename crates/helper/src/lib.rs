@@ -7,6 +7,8 @@
 
 pub mod browser;
 pub mod cli;
+pub mod command;
+pub mod environment;
 pub mod pairing;
 pub mod serve;
 

@@ -53,5 +53,7 @@ pub async fn capabilities() -> Json<Capabilities> {
 // TODO: runs checks once the environment and registry runners exist; until then a paired
 // request gets 400.
 pub async fn run(_paired: Paired) -> Result<Json<()>, ApiError> {
-    Err(ApiError::BadRequest("runs are not available yet".to_owned()))
+    Err(ApiError::BadRequest(
+        "runs are not available yet".to_owned(),
+    ))
 }

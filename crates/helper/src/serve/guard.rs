@@ -30,9 +30,13 @@ pub async fn host(State(state): State<AppState>, request: Request, next: Next) -
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned)
         .or_else(|| request.uri().authority().map(|a| a.as_str().to_owned()));
-    let allowed = host
-        .as_deref()
-        .is_some_and(|host| state.0.allowed_hosts.iter().any(|h| h.eq_ignore_ascii_case(host)));
+    let allowed = host.as_deref().is_some_and(|host| {
+        state
+            .0
+            .allowed_hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(host))
+    });
 
     let response = if allowed {
         next.run(request).await
@@ -87,7 +91,10 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
             header::ACCESS_CONTROL_ALLOW_HEADERS,
             HeaderValue::from_static("authorization, content-type"),
         );
-        out.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+        out.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
         out.insert(header::VARY, HeaderValue::from_static("Origin"));
         if private_network {
             out.insert(ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
@@ -112,7 +119,10 @@ pub async fn page_headers(request: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    out.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    out.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     if is_api {
         out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -41,7 +41,10 @@ impl Origin {
         if authority.contains(['/', '?', '#']) {
             return Err(OriginError::HasPath(text.to_owned()));
         }
-        if authority.is_empty() || authority.contains('@') || authority.contains(char::is_whitespace) {
+        if authority.is_empty()
+            || authority.contains('@')
+            || authority.contains(char::is_whitespace)
+        {
             return Err(OriginError::Malformed(text.to_owned()));
         }
 
@@ -176,7 +179,10 @@ mod tests {
         let path = dir.join("helper.json");
         std::fs::write(&path, r#"{"allowed_origins": ["https://portal.example"]}"#).expect("write");
         let origins = load_config_file(&path).expect("valid config");
-        assert_eq!(origins, vec![Origin::parse("https://portal.example").unwrap()]);
+        assert_eq!(
+            origins,
+            vec![Origin::parse("https://portal.example").unwrap()]
+        );
 
         std::fs::write(&path, r#"{"allowed_origins": ["*"]}"#).expect("write");
         assert!(load_config_file(&path).is_err());

@@ -35,7 +35,10 @@ impl RateLimiter {
     /// Records one request from `client`. Returns `Err(retry_after)` when the client is over
     /// its limit for the current window.
     pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
-        let mut clients = self.clients.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
 
         if clients.len() >= MAX_TRACKED_CLIENTS {
             let window = self.window;
@@ -51,7 +54,9 @@ impl RateLimiter {
             entry.count = 0;
         }
         if entry.count >= self.max {
-            return Err(self.window.saturating_sub(now.duration_since(entry.started)));
+            return Err(self
+                .window
+                .saturating_sub(now.duration_since(entry.started)));
         }
         entry.count += 1;
         Ok(())
@@ -70,7 +75,9 @@ mod tests {
         let start = Instant::now();
         assert!(limiter.check(client, start).is_ok());
         assert!(limiter.check(client, start).is_ok());
-        assert!(limiter.check(client, start + Duration::from_secs(1)).is_err());
+        assert!(limiter
+            .check(client, start + Duration::from_secs(1))
+            .is_err());
     }
 
     #[test]
@@ -79,14 +86,20 @@ mod tests {
         let client = IpAddr::V4(Ipv4Addr::LOCALHOST);
         let start = Instant::now();
         assert!(limiter.check(client, start).is_ok());
-        assert!(limiter.check(client, start + Duration::from_secs(11)).is_ok());
+        assert!(limiter
+            .check(client, start + Duration::from_secs(11))
+            .is_ok());
     }
 
     #[test]
     fn check_counts_clients_apart() {
         let limiter = RateLimiter::new(1, Duration::from_secs(10));
         let start = Instant::now();
-        assert!(limiter.check(IpAddr::V4(Ipv4Addr::LOCALHOST), start).is_ok());
-        assert!(limiter.check(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)), start).is_ok());
+        assert!(limiter
+            .check(IpAddr::V4(Ipv4Addr::LOCALHOST), start)
+            .is_ok());
+        assert!(limiter
+            .check(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)), start)
+            .is_ok());
     }
 }
