@@ -14,6 +14,7 @@ pub mod lang;
 pub mod parse;
 pub mod report;
 pub mod rules;
+pub mod share;
 
 pub use check::{CheckId, CheckResult, Evidence, Side, Status};
 pub use code::{Code, Severity};

@@ -1,0 +1,263 @@
+//! Share links: a whole [`Report`] packed into the fragment of a URL.
+//!
+//! A payload is base64url (no padding) of one version byte followed by the raw-deflate
+//! compression of the report's postcard encoding. The fragment is never sent to the server that
+//! hosts the page, and the report holds no secret: checks record no credential as evidence.
+//!
+//! Decoding is total: every input returns either a report or a [`ShareError`] that tells the
+//! user what is wrong with the link, within fixed size limits.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::report::REPORT_FORMAT;
+use crate::{Evidence, Lang, Localize, Report};
+
+/// The version byte of the payloads this build writes. Postcard is not self-describing, so any
+/// change to the report's types must bump [`REPORT_FORMAT`], and with it this byte.
+pub const PAYLOAD_VERSION: u8 = REPORT_FORMAT as u8;
+
+/// The longest payload a decoder accepts, in characters. Links of this length no longer fit in
+/// most chat tools anyway; anything longer is refused before any decoding work.
+pub const MAX_PAYLOAD_CHARS: usize = 16 * 1024;
+
+/// The largest decompressed report a decoder accepts, in bytes. It bounds the work and memory a
+/// crafted link can cause (a deflate stream can expand about a thousand times).
+pub const MAX_REPORT_BYTES: usize = 256 * 1024;
+
+/// Why a share link could not be opened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShareError {
+    /// The fragment holds no report.
+    Empty,
+    /// The payload is longer than [`MAX_PAYLOAD_CHARS`].
+    TooLong { chars: usize },
+    /// A character outside base64url, as happens when a link is cut or altered by a mail client.
+    NotBase64,
+    /// A version byte this build does not know: a link from a newer or another tool.
+    UnknownVersion { version: u8 },
+    /// The compressed data is damaged or cut short.
+    Corrupt,
+    /// The report expands past [`MAX_REPORT_BYTES`].
+    TooLarge,
+    /// The data decompressed but is not a report of this version.
+    Malformed,
+}
+
+impl Localize for ShareError {
+    fn localize(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ShareError::Empty, Lang::En) => "The link holds no report.".to_owned(),
+            (ShareError::Empty, Lang::Ko) => "링크에 리포트가 없습니다.".to_owned(),
+            (ShareError::TooLong { chars }, Lang::En) => format!(
+                "The report in this link is {chars} characters long, over the limit of \
+                 {MAX_PAYLOAD_CHARS}. Ask for the link again, or for the JSON export."
+            ),
+            (ShareError::TooLong { chars }, Lang::Ko) => format!(
+                "링크의 리포트가 {chars}자로 허용 길이({MAX_PAYLOAD_CHARS}자)를 넘습니다. \
+                 링크를 다시 받거나 JSON 내보내기를 요청하세요."
+            ),
+            (ShareError::NotBase64, Lang::En) => {
+                "The link is damaged: it contains characters a share link never has. It was \
+                 probably cut or changed on the way; copy it again in full."
+                    .to_owned()
+            }
+            (ShareError::NotBase64, Lang::Ko) => {
+                "링크가 손상되었습니다. 공유 링크에 없는 문자가 들어 있습니다. 전달 중에 잘리거나 \
+                 바뀐 것 같으니 링크 전체를 다시 복사하세요."
+                    .to_owned()
+            }
+            (ShareError::UnknownVersion { version }, Lang::En) => format!(
+                "The link was made by another version of acr-health (format {version}; this page \
+                 reads format {PAYLOAD_VERSION}). Open it with the version that made it, or run \
+                 the checks again here."
+            ),
+            (ShareError::UnknownVersion { version }, Lang::Ko) => format!(
+                "다른 버전의 acr-health로 만든 링크입니다 (형식 {version}, 이 페이지는 형식 \
+                 {PAYLOAD_VERSION}만 읽습니다). 링크를 만든 버전으로 열거나 여기서 검사를 다시 \
+                 실행하세요."
+            ),
+            (ShareError::Corrupt, Lang::En) => {
+                "The link is damaged: its compressed report is incomplete or altered. Copy the \
+                 link again in full."
+                    .to_owned()
+            }
+            (ShareError::Corrupt, Lang::Ko) => {
+                "링크가 손상되었습니다. 압축된 리포트가 잘렸거나 바뀌었습니다. 링크 전체를 다시 \
+                 복사하세요."
+                    .to_owned()
+            }
+            (ShareError::TooLarge, Lang::En) => format!(
+                "The report in this link expands past {MAX_REPORT_BYTES} bytes, more than any \
+                 real report. It was not opened."
+            ),
+            (ShareError::TooLarge, Lang::Ko) => format!(
+                "링크의 리포트가 압축을 풀면 {MAX_REPORT_BYTES}바이트를 넘습니다. 실제 리포트보다 \
+                 훨씬 커서 열지 않았습니다."
+            ),
+            (ShareError::Malformed, Lang::En) => {
+                "The link decodes, but not to a report this version of acr-health can read."
+                    .to_owned()
+            }
+            (ShareError::Malformed, Lang::Ko) => {
+                "링크는 풀리지만 이 버전의 acr-health가 읽을 수 있는 리포트가 아닙니다.".to_owned()
+            }
+        }
+    }
+}
+
+/// Encodes a report as a share payload (the part after `report=` in the fragment).
+pub fn encode(report: &Report) -> String {
+    let packed = postcard::to_allocvec(report)
+        .expect("a report holds only types that postcard can serialize");
+    let compressed = miniz_oxide::deflate::compress_to_vec(&packed, 10);
+
+    let mut bytes = Vec::with_capacity(compressed.len() + 1);
+    bytes.push(PAYLOAD_VERSION);
+    bytes.extend_from_slice(&compressed);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes a share payload. Surrounding whitespace and a trailing `=` padding are tolerated,
+/// because both appear when links are pasted by hand.
+pub fn decode(payload: &str) -> Result<Report, ShareError> {
+    let payload = payload.trim().trim_end_matches('=');
+    if payload.is_empty() {
+        return Err(ShareError::Empty);
+    }
+    if payload.len() > MAX_PAYLOAD_CHARS {
+        return Err(ShareError::TooLong {
+            chars: payload.chars().count(),
+        });
+    }
+
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| ShareError::NotBase64)?;
+    let (&version, compressed) = bytes.split_first().ok_or(ShareError::Empty)?;
+    if version != PAYLOAD_VERSION {
+        return Err(ShareError::UnknownVersion { version });
+    }
+
+    let packed = miniz_oxide::inflate::decompress_to_vec_with_limit(compressed, MAX_REPORT_BYTES)
+        .map_err(|err| match err.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+            _ => ShareError::Corrupt,
+        })?;
+
+    let (report, rest): (Report, &[u8]) =
+        postcard::take_from_bytes(&packed).map_err(|_| ShareError::Malformed)?;
+    if !rest.is_empty() || report.format != REPORT_FORMAT {
+        return Err(ShareError::Malformed);
+    }
+    Ok(report)
+}
+
+/// Returns a copy of the report with the registry name and every IP address replaced, for
+/// sharing outside the team. Codes, statuses and timings stay, so the diagnosis still reads.
+pub fn anonymize(report: &Report) -> Report {
+    let mut hidden = report.clone();
+    let registry = report.registry.clone();
+    let name = registry_label(&registry);
+
+    hidden.registry = hide_text(&report.registry, &registry, name);
+    for result in &mut hidden.results {
+        for Evidence { value, .. } in &mut result.evidence {
+            *value = hide_text(value, &registry, name);
+        }
+        result.finding = hide_finding(&result.finding, &registry, name);
+    }
+    hidden
+}
+
+/// The registry's first DNS label (`myreg` of `myreg.azurecr.io`), which also appears alone in
+/// data endpoint and storage host names.
+fn registry_label(registry: &str) -> &str {
+    let host = registry.split(':').next().unwrap_or(registry);
+    host.split('.').next().unwrap_or(host)
+}
+
+/// Replaces a finding's text fields through its JSON form, so that every variant, present and
+/// future, is covered without listing them here.
+fn hide_finding(
+    finding: &crate::Finding,
+    registry: &str,
+    name: &str,
+) -> crate::Finding {
+    let json = serde_json::to_value(finding).expect("a finding serializes to JSON");
+    let hidden = hide_json(json, registry, name);
+    serde_json::from_value(hidden.clone()).unwrap_or_else(|_| finding.clone())
+}
+
+fn hide_json(value: serde_json::Value, registry: &str, name: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => Value::String(hide_text(&text, registry, name)),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| hide_json(item, registry, name))
+                .collect(),
+        ),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(key, item)| (key, hide_json(item, registry, name)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Replaces the login server, the registry's label and IPv4/IPv6 addresses in one text.
+fn hide_text(text: &str, registry: &str, name: &str) -> String {
+    let mut out = if registry.is_empty() {
+        text.to_owned()
+    } else {
+        text.replace(registry, "registry.hidden")
+    };
+    if name.len() >= 3 && !name.chars().all(|c| c.is_ascii_digit()) {
+        out = out.replace(name, "registry");
+    }
+    hide_addresses(&out)
+}
+
+/// Replaces every IPv4 or IPv6 address in a text with `x.x.x.x` or `x::x`, keeping a port
+/// (`127.0.0.1:5000`) and punctuation around it.
+fn hide_addresses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut token = String::new();
+    for c in text.chars() {
+        if c.is_ascii_hexdigit() || c == '.' || c == ':' {
+            token.push(c);
+        } else {
+            out.push_str(&hide_address_token(&token));
+            token.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(&hide_address_token(&token));
+    out
+}
+
+/// Hides one run of hex digits, dots and colons if it is an address, an address with a port,
+/// or either followed by sentence punctuation.
+fn hide_address_token(token: &str) -> String {
+    let core = token.trim_end_matches(['.', ':']);
+    let tail = &token[core.len()..];
+
+    if core.parse::<std::net::Ipv4Addr>().is_ok() {
+        return format!("x.x.x.x{tail}");
+    }
+    if let Some((host, port)) = core.rsplit_once(':') {
+        let is_port = !port.is_empty() && port.chars().all(|c| c.is_ascii_digit());
+        if is_port && host.parse::<std::net::Ipv4Addr>().is_ok() {
+            return format!("x.x.x.x:{port}{tail}");
+        }
+    }
+    if core.contains(':') && core.parse::<std::net::Ipv6Addr>().is_ok() {
+        return format!("x::x{tail}");
+    }
+    token.to_owned()
+}
