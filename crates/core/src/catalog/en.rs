@@ -362,8 +362,8 @@ pub(super) const CONNECTIVITY_DATA_ENDPOINT: Text = Text {
          `<registry>.<region>.data.azurecr.io` when dedicated data endpoints are on, otherwise \
          `*.blob.core.windows.net`.",
         "List the registry's data endpoints: `az acr show-endpoints --name <registry>`.",
-        "To allow one narrow host instead of all of storage, turn on dedicated data endpoints: \
-         `az acr update --name <registry> --data-endpoint-enabled true`.",
+        "To allow one narrow host instead of all of storage, turn on dedicated data endpoints \
+         (Premium tier only): `az acr update --name <registry> --data-endpoint-enabled true`.",
         "With a private endpoint, the data endpoint's name must resolve to a private address \
          as well: `nslookup <registry>.<region>.data.azurecr.io`.",
     ],

@@ -356,8 +356,8 @@ pub(super) const CONNECTIVITY_DATA_ENDPOINT: Text = Text {
         "방화벽과 프록시에서 그 호스트의 443 포트를 허용하세요. 전용 데이터 엔드포인트를 켰다면 \
          `<registry>.<region>.data.azurecr.io`, 아니면 `*.blob.core.windows.net`입니다.",
         "레지스트리의 데이터 엔드포인트 목록을 확인하세요: `az acr show-endpoints --name <registry>`.",
-        "스토리지 전체 대신 좁은 호스트 하나만 허용하고 싶다면 전용 데이터 엔드포인트를 켜세요: \
-         `az acr update --name <registry> --data-endpoint-enabled true`.",
+        "스토리지 전체 대신 좁은 호스트 하나만 허용하고 싶다면 전용 데이터 엔드포인트를 켜세요 \
+         (Premium SKU만 지원): `az acr update --name <registry> --data-endpoint-enabled true`.",
         "프라이빗 엔드포인트를 쓴다면 데이터 엔드포인트 이름도 사설 IP로 해석되어야 합니다: \
          `nslookup <registry>.<region>.data.azurecr.io`.",
     ],
