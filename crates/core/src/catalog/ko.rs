@@ -58,7 +58,7 @@ pub(super) const DOCKER_PULL: Text = Text {
         하고, 데몬에서 레지스트리와 그 뒤의 스토리지까지 네트워크가 열려 있어야 하며, 데몬의 프록시 \
         설정도 맞아야 합니다. 이 중 하나가 막혀 있어서 이 머신에서는 이미지를 pull할 수 없습니다.",
     fixes: &[
-        "상세 정보의 에러 메시지를 보세요. \"unauthorized\"는 자격 증명 문제, \"i/o timeout\"이나 \
+        "근거 항목의 에러 메시지를 보세요. \"unauthorized\"는 자격 증명 문제, \"i/o timeout\"이나 \
          \"connection refused\"는 네트워크 경로 문제, \"x509\"는 프록시나 인증서 문제입니다.",
         "직접 재현해 보세요: `docker pull mcr.microsoft.com/mcr/hello-world:latest`.",
         "데몬은 셸의 프록시 환경 변수가 아니라 자체 프록시 설정을 씁니다. `docker info`의 \
@@ -133,11 +133,11 @@ pub(super) const CONNECTIVITY_FORBIDDEN: Text = Text {
     meaning: "레지스트리가 `GET /v2/` 또는 토큰 교환 요청에 403 Forbidden으로 응답했습니다. \
         레지스트리의 네트워크 규칙이 이 클라이언트를 허용하지 않을 때의 응답으로, 퍼블릭 네트워크 \
         액세스가 꺼져 있거나 요청이 나온 주소에 맞는 방화벽 규칙이나 가상 네트워크 규칙이 없는 \
-        경우입니다. 레지스트리가 응답에 클라이언트 IP를 적어 주었다면 상세 정보에 표시됩니다.",
+        경우입니다. 레지스트리가 응답에 클라이언트 IP를 적어 주었다면 근거 항목에 표시됩니다.",
     fixes: &[
         "규칙을 확인하세요: `az acr show --name <registry> --query networkRuleSet`, \
          `az acr show --name <registry> --query publicNetworkAccess`.",
-        "상세 정보에 나온 클라이언트 IP를 허용하세요: \
+        "근거 항목에 나온 클라이언트 IP를 허용하세요: \
          `az acr network-rule add --name <registry> --ip-address <client IP>`.",
         "레지스트리가 보는 주소는 트래픽이 실제로 나가는 공인 IP(NAT 게이트웨이나 프록시)여서 이 \
          머신 자체의 IP와 다른 경우가 많습니다. 그 공인 IP를 허용해야 합니다.",
@@ -153,12 +153,12 @@ pub(super) const CONNECTIVITY_CHALLENGE: Text = Text {
         상태 코드가 왔습니다. 클라이언트는 이 챌린지를 보고 토큰을 어디서 받을지 알기 때문에, \
         챌린지가 없으면 로그인을 시작할 수 없습니다.",
     fixes: &[
-        "상세 정보의 상태 코드와 헤더를 보고 챌린지 대신 무엇이 왔는지 확인하세요.",
+        "근거 항목의 상태 코드와 헤더를 보고 챌린지 대신 무엇이 왔는지 확인하세요.",
         "5xx는 대개 레지스트리 쪽의 일시적인 장애입니다. 몇 분 뒤 다시 시도하고, Azure Portal에서 \
          레지스트리의 리소스 상태(Resource health)를 확인하세요.",
         "중간에 프록시가 있다면 401 응답과 `WWW-Authenticate` 헤더를 그대로 통과시키는지 \
          확인하세요.",
-        "계속 재현되면 상세 정보를 첨부해서 레지스트리 운영자에게 알리세요. Azure Container \
+        "계속 재현되면 근거 항목을 첨부해서 레지스트리 운영자에게 알리세요. Azure Container \
          Registry라면 지원 요청을 여세요.",
     ],
 };
@@ -169,7 +169,7 @@ pub(super) const CONNECTIVITY_AAD_LOGIN: Text = Text {
         Bearer 챌린지가 아닙니다(예: `Basic`만 옴). 이렇게 응답하는 레지스트리는 Azure AD 인증을 \
         지원하지 않으므로 `az acr login`이나 Azure AD 토큰으로는 레지스트리 토큰을 받을 수 없습니다.",
     fixes: &[
-        "상세 정보의 `WWW-Authenticate` 헤더를 확인하세요. `Basic` 챌린지만 있다면 사용자 이름과 \
+        "근거 항목의 `WWW-Authenticate` 헤더를 확인하세요. `Basic` 챌린지만 있다면 사용자 이름과 \
          비밀번호만 받는 레지스트리입니다.",
         "다른 방법으로 로그인하세요: admin 계정(`az acr credential show --name <registry>`)이나 \
          토큰 사용자(`az acr token create --name <token> --registry <registry> \
@@ -207,7 +207,7 @@ pub(super) const CONNECTIVITY_ACCESS_TOKEN: Text = Text {
         오래된 자격 증명) 스코프 맵에 이 리포지토리가 빠져 있는 경우입니다. 이 토큰이 없으면 \
         레지스트리가 pull이나 push를 거부합니다.",
     fixes: &[
-        "상세 정보에서 요청한 action과 실제로 부여된 action을 비교해 어떤 권한이 빠졌는지 \
+        "근거 항목에서 요청한 action과 실제로 부여된 action을 비교해 어떤 권한이 빠졌는지 \
          확인하세요.",
         "Azure AD ID라면 레지스트리에 대한 역할을 확인하세요. pull에는 AcrPull, push에는 AcrPush가 \
          필요합니다.",
@@ -228,7 +228,7 @@ pub(super) const CONNECTIVITY_SSL: Text = Text {
         인증서를 내미는 경우입니다. 연결을 신뢰할 수 있기 전까지는 어떤 요청도 안전하게 보낼 수 \
         없습니다.",
     fixes: &[
-        "상세 정보에서 인증서 발급자를 확인하세요. 회사 프록시 이름이 보이면 트래픽을 중간에서 \
+        "근거 항목에서 인증서 발급자를 확인하세요. 회사 프록시 이름이 보이면 트래픽을 중간에서 \
          가로채고 있는 것입니다.",
         "인증서를 직접 확인해 보세요: \
          `openssl s_client -connect <login server>:443 -servername <login server>`.",
@@ -320,7 +320,7 @@ pub(super) const CONNECTIVITY_TOO_MANY_REQUESTS: Text = Text {
         보낼 수 있는 요청 수를 제한하고 있다는 뜻입니다. 제한이 풀릴 때까지 요청이 거부되므로, \
         설정에 문제가 없어도 한동안 pull과 push가 실패합니다.",
     fixes: &[
-        "상세 정보에 `Retry-After` 헤더가 있으면 그 시간만큼 기다렸다가 다시 점검하세요.",
+        "근거 항목에 `Retry-After` 헤더가 있으면 그 시간만큼 기다렸다가 다시 점검하세요.",
         "짧은 주기로 pull이나 push를 반복하는 작업, 여러 노드가 같은 이미지를 동시에 pull하는 \
          상황이 없는지 보고 요청을 분산하세요.",
         "평소 부하에서도 제한에 걸린다면 한도가 더 높은 SKU로 올리세요: \
@@ -332,7 +332,7 @@ pub(super) const CONNECTIVITY_TOO_MANY_REQUESTS: Text = Text {
 pub(super) const CLOCK_SKEW: Text = Text {
     title: "레지스트리와 시계가 어긋남",
     meaning: "이 머신의 시계가 레지스트리 `Date` 헤더의 시각과 몇 분 넘게 차이 납니다. 두 시각은 \
-        상세 정보에 있습니다. 토큰(`nbf`, `exp`)과 인증서는 정해진 시간 범위 안에서만 유효하기 \
+        근거 항목에 있습니다. 토큰(`nbf`, `exp`)과 인증서는 정해진 시간 범위 안에서만 유효하기 \
         때문에, 시계가 틀어져 있으면 유효한 것도 만료됐거나 아직 유효하지 않은 것으로 판단되어 원인을 \
         알기 어려운 로그인 실패가 생깁니다.",
     fixes: &[
@@ -352,7 +352,7 @@ pub(super) const CONNECTIVITY_DATA_ENDPOINT: Text = Text {
         리디렉션하는데, 그 호스트에 연결하지 못했거나 요청이 거부됐습니다. 방화벽이나 프록시가 로그인 \
         서버만 열어 두었을 때 `docker login`은 되는데 `docker pull`은 실패하는 전형적인 경우입니다.",
     fixes: &[
-        "상세 정보의 `location`에서 리디렉션된 호스트를 확인하세요.",
+        "근거 항목의 `location`에서 리디렉션된 호스트를 확인하세요.",
         "방화벽과 프록시에서 그 호스트의 443 포트를 허용하세요. 전용 데이터 엔드포인트를 켰다면 \
          `<registry>.<region>.data.azurecr.io`, 아니면 `*.blob.core.windows.net`입니다.",
         "레지스트리의 데이터 엔드포인트 목록을 확인하세요: `az acr show-endpoints --name <registry>`.",
