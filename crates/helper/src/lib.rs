@@ -10,6 +10,7 @@ pub mod cli;
 pub mod command;
 pub mod environment;
 pub mod pairing;
+pub mod run;
 pub mod serve;
 
 /// The helper's version, reported by `--version` and by the capabilities endpoint.

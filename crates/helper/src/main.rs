@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use acr_health_helper::cli::{Cli, Command, ServeArgs};
+use acr_health_helper::command::HostEnv;
 use acr_health_helper::pairing::PairingSecret;
 use acr_health_helper::serve::{self, origins, Origin, ServeConfig};
 use clap::Parser;
@@ -77,6 +78,7 @@ async fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
         extra_origins,
         secret: PairingSecret::generate()?,
         limits: serve::Limits::default(),
+        host_env: HostEnv::from_process(),
     };
 
     let url = serve::AppState::new(&config).pairing_url();

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use acr_health_helper::command::HostEnv;
 use acr_health_helper::pairing::PairingSecret;
 use acr_health_helper::serve::{self, app, Limits, Origin, ServeConfig};
 use axum::body::Body;
@@ -34,6 +35,7 @@ fn config(limits: Limits) -> ServeConfig {
         extra_origins: vec![Origin::parse(PORTAL).expect("valid origin")],
         secret: PairingSecret::from_value(SECRET),
         limits,
+        host_env: HostEnv::default(),
     }
 }
 

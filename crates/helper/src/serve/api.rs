@@ -1,11 +1,21 @@
 //! The JSON API under `/api/v1/`.
 
-use acr_health_core::CheckId;
+use std::convert::Infallible;
+
+use acr_health_core::{CheckId, CheckResult};
+use axum::body::Body;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use serde::Serialize;
+use tokio::sync::mpsc::unbounded_channel;
 
 use super::guard::Paired;
-use super::ApiError;
+use super::{ApiError, AppState};
+use crate::environment::EnvironmentOptions;
+use crate::run::{self, RunPlan, RunRequest};
 
 /// The API's version, the `1` in `/api/v1/`.
 pub const API_VERSION: u32 = 1;
@@ -50,10 +60,69 @@ pub async fn capabilities() -> Json<Capabilities> {
     })
 }
 
-// TODO: runs checks once the environment and registry runners exist; until then a paired
-// request gets 400.
-pub async fn run(_paired: Paired) -> Result<Json<()>, ApiError> {
-    Err(ApiError::BadRequest(
-        "runs are not available yet".to_owned(),
-    ))
+/// `POST /api/v1/run`: runs the checks and streams NDJSON, one `{"type":"result",...}` line per
+/// finished check, then one `{"type":"report",...}` line.
+pub async fn run(
+    _paired: Paired,
+    State(state): State<AppState>,
+    body: Result<Json<RunRequest>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body.map_err(|rejection| match rejection {
+        JsonRejection::BytesRejection(ref inner)
+            if inner.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+        {
+            ApiError::TooLarge
+        }
+        other => ApiError::BadRequest(other.body_text()),
+    })?;
+    let pull = run::pull_image(&request.pull)
+        .map_err(|err| ApiError::BadRequest(format!("invalid pull image: {err}")))?;
+    if request.registry.trim().is_empty() {
+        return Err(ApiError::BadRequest("registry is empty".to_owned()));
+    }
+    let permit = state
+        .run_slots()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Busy)?;
+
+    let plan = RunPlan {
+        registry: request.registry.trim().to_owned(),
+        cloud: request.cloud,
+        credential: request.credential,
+        environment: EnvironmentOptions {
+            pull,
+            ..EnvironmentOptions::default()
+        },
+    };
+    let env = state.host_env().clone();
+
+    let (lines, receiver) = unbounded_channel::<String>();
+    tokio::spawn(async move {
+        let (results, mut result_receiver) = unbounded_channel::<CheckResult>();
+        let forward_lines = lines.clone();
+        let forward = tokio::spawn(async move {
+            while let Some(result) = result_receiver.recv().await {
+                let line = serde_json::json!({ "type": "result", "result": result });
+                let _ = forward_lines.send(format!("{line}\n"));
+            }
+        });
+        let report = run::execute(plan, &env, results).await;
+        if let Err(err) = forward.await {
+            tracing::error!(cause = %err, "result forwarding task failed");
+        }
+        let line = serde_json::json!({ "type": "report", "report": report });
+        let _ = lines.send(format!("{line}\n"));
+        drop(permit);
+    });
+
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        let line = receiver.recv().await?;
+        Some((Ok::<_, Infallible>(line), receiver))
+    });
+    let mut response = Response::new(Body::from_stream(stream));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/x-ndjson"),
+    );
+    Ok(response)
 }

@@ -24,6 +24,11 @@ pub enum ApiError {
     RateLimited(Duration),
     #[error("invalid request: {0}")]
     BadRequest(String),
+    #[error("request body too large")]
+    TooLarge,
+    /// The maximum number of runs is already in progress.
+    #[error("a run is already in progress; retry when it has finished")]
+    Busy,
 }
 
 impl ApiError {
@@ -33,6 +38,8 @@ impl ApiError {
             ApiError::PairingMissing | ApiError::PairingInvalid => StatusCode::UNAUTHORIZED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Busy => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 }

@@ -22,8 +22,10 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower_http::services::ServeDir;
 
+use crate::command::HostEnv;
 use crate::pairing::PairingSecret;
 pub use error::ApiError;
 pub use origins::Origin;
@@ -41,6 +43,8 @@ pub struct Limits {
     /// Requests one client may make to `/api/` within [`Limits::window`].
     pub requests_per_window: u32,
     pub window: Duration,
+    /// Runs allowed at the same time. A run starts several commands, so this stays small.
+    pub concurrent_runs: usize,
 }
 
 impl Default for Limits {
@@ -49,6 +53,7 @@ impl Default for Limits {
             body_bytes: 16 * 1024,
             requests_per_window: 60,
             window: Duration::from_secs(60),
+            concurrent_runs: 2,
         }
     }
 }
@@ -64,6 +69,8 @@ pub struct ServeConfig {
     pub extra_origins: Vec<Origin>,
     pub secret: PairingSecret,
     pub limits: Limits,
+    /// The environment the checks find and run commands in.
+    pub host_env: HostEnv,
 }
 
 /// State shared by every request.
@@ -78,6 +85,10 @@ struct Inner {
     allowed_origins: Vec<Origin>,
     secret: PairingSecret,
     rate: RateLimiter,
+    /// Runs allowed at the same time; each holds a permit until its report is sent.
+    run_slots: Arc<Semaphore>,
+    /// The environment commands are found and run in.
+    host_env: HostEnv,
 }
 
 impl AppState {
@@ -100,11 +111,21 @@ impl AppState {
             allowed_origins,
             secret: config.secret.clone(),
             rate: RateLimiter::new(config.limits.requests_per_window, config.limits.window),
+            run_slots: Arc::new(Semaphore::new(config.limits.concurrent_runs)),
+            host_env: config.host_env.clone(),
         }))
     }
 
     pub fn port(&self) -> u16 {
         self.0.port
+    }
+
+    pub fn run_slots(&self) -> Arc<Semaphore> {
+        Arc::clone(&self.0.run_slots)
+    }
+
+    pub fn host_env(&self) -> &HostEnv {
+        &self.0.host_env
     }
 
     pub fn allowed_origins(&self) -> &[Origin] {
