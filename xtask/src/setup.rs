@@ -15,7 +15,8 @@ use crate::step::{self, Failure, StepResult};
 /// Debian packages the build, the tests and the lab use: the wasm toolchain (`rustc-web`,
 /// `cargo-web`, `rust-web-src`, `rust-web-llvm` for `rust-lld`), Chromium and its driver for the
 /// browser tests, the registry, Docker, Notary and skopeo tools the lab and the helper drive, and
-/// Node.js for wasm-opt and Playwright. `npm` is not listed: NodeSource's `nodejs` package carries
+/// Node.js for wasm-opt and Playwright, and a Korean font so that Chromium renders the Korean
+/// page (and its screenshots) with real glyphs. `npm` is not listed: NodeSource's `nodejs` package carries
 /// it, and Debian's separate `npm` package conflicts with that one.
 pub const DEBIAN_PACKAGES: &[&str] = &[
     "rustc-web",
@@ -31,6 +32,7 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "skopeo",
     "apache2-utils",
     "nodejs",
+    "fonts-nanum",
 ];
 
 /// The npm packages the build and tests call; their versions are pinned in package.json.
@@ -70,11 +72,11 @@ fn debian_packages() -> StepResult {
 
     step::announce(STEP, &format!("installing {}", missing.join(" ")));
     let hint = |failure: Failure| failure.with_hint(install_line.clone());
-    step::run(STEP, Command::new("apt-get").arg("update")).map_err(hint)?;
+    step::run(STEP, Command::new("apt-get").args(["-q", "update"])).map_err(hint)?;
     step::run(
         STEP,
         Command::new("apt-get")
-            .args(["install", "-y", "--no-install-recommends"])
+            .args(["-q", "install", "-y", "--no-install-recommends"])
             .args(&missing)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
