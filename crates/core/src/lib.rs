@@ -12,6 +12,7 @@ pub mod code;
 pub mod finding;
 pub mod lang;
 pub mod parse;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod share;
