@@ -52,7 +52,7 @@ impl Access {
 
 /// Why a text is not a readable JWT.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum JwtError {
     /// A JWT has three dot-separated parts; this many were found.
     PartCount { found: usize },

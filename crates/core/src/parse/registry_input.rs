@@ -109,7 +109,7 @@ impl LoginServer {
 
 /// The reason an input is not a registry acr-health can check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum InputError {
     Empty,
     /// A URL scheme other than `https` and `http`.

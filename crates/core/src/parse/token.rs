@@ -55,7 +55,7 @@ impl fmt::Debug for TokenAnswer {
 
 /// Why a token answer could not be read. None of the variants holds text from the body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum TokenError {
     /// The body is empty.
     Empty,

@@ -15,7 +15,7 @@ use crate::{Lang, Localize};
 
 /// A request that got no readable answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum Failure {
     /// The browser blocked reading the answer (CORS).
     CorsBlocked,
@@ -69,7 +69,7 @@ pub enum ExpiredCredential {
 
 /// What a registry check saw.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case")]
 pub enum RegistryFinding {
     /// The check did not run because an earlier step failed.
     SkippedAfterFailure,

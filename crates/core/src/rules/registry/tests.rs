@@ -134,6 +134,10 @@ enum Scenario {
     HostileRedirectLoop,
     HostileTokenType,
     HostileTokenShape,
+    /// Not a lab scenario: a token server without the password grant.
+    PasswordGrantUnsupported,
+    /// Not a lab scenario: error bodies that repeat the credentials sent.
+    EchoSecrets,
 }
 
 const DENIED: &str = r#"{"errors":[{"code":"DENIED","message":"client with IP '203.0.113.7' is not allowed access. Refer https://aka.ms/acr/firewall to grant access."}]}"#;
@@ -244,6 +248,22 @@ fn respond(scenario: Scenario, request: &HttpRequest) -> Outcome {
     if url.starts_with(&format!("{BASE}/oauth2/token")) {
         let token = || json!({"access_token": access_token(&["pull"], iat)}).to_string();
         return match scenario {
+            PasswordGrantUnsupported if request.method == Method::Post => {
+                answer(url, 404, vec![], b"404 page not found")
+            }
+            EchoSecrets => {
+                let sent = request.form_body();
+                let body = json!({"errors": [{"code": "UNAUTHORIZED", "message": format!("rejected {sent} with Basic {:?}", request.basic)}]});
+                answer(
+                    url,
+                    401,
+                    vec![header(
+                        "www-authenticate",
+                        &format!("Basic realm=x, Bearer {PASSWORD}"),
+                    )],
+                    body.to_string().as_bytes(),
+                )
+            }
             Token401 | RefreshTokenExpired => answer(
                 url,
                 401,
@@ -703,5 +723,631 @@ fn scenarios_in_browser() {
         let results = run_scenario(scenario, credential, Side::Browser);
         assert_checks(scenario, &results, expected);
         assert_each_check_once(scenario, &results, Side::Browser);
+    }
+}
+
+#[test]
+fn password_grant_falls_back_to_basic() {
+    let results = run_scenario(
+        Scenario::PasswordGrantUnsupported,
+        password(),
+        Side::Machine,
+    );
+    let token = results
+        .iter()
+        .find(|r| r.check == AccessToken)
+        .expect("token result");
+    assert_eq!(token.status, Pass);
+    let fallback = token
+        .evidence
+        .iter()
+        .find(|e| e.label == "password_grant_status");
+    assert_eq!(fallback.map(|e| e.value.as_str()), Some("404"));
+    match &token.finding {
+        crate::Finding::Registry(RegistryFinding::TokenGranted { flow, .. }) => {
+            assert_eq!(*flow, TokenFlow::Basic)
+        }
+        other => panic!("unexpected finding {other:?}"),
+    }
+}
+
+/// Collects every request a run makes against a scenario.
+fn requests_of(scenario: Scenario, credential: Credential) -> Vec<HttpRequest> {
+    let mut run = RegistryRun::new(server(), credential, RunOptions::new(Side::Browser, NOW_MS));
+    let mut requests = Vec::new();
+    while let Some(request) = run.next_request() {
+        let outcome = respond(scenario, &request);
+        requests.push(request);
+        run.observe(outcome, 5, NOW_MS);
+    }
+    requests
+}
+
+fn form_value<'a>(request: &'a HttpRequest, key: &str) -> Option<&'a str> {
+    request
+        .form
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn requests_per_credential_kind() {
+    // AAD token: exchange, then the refresh-token grant with the exchanged token.
+    let requests = requests_of(Scenario::Healthy, aad(false));
+    let exchange = &requests[1];
+    assert_eq!(exchange.method, Method::Post);
+    assert_eq!(exchange.url, format!("{BASE}/oauth2/exchange"));
+    assert_eq!(form_value(exchange, "grant_type"), Some("access_token"));
+    assert_eq!(form_value(exchange, "service"), Some("127.0.0.1:5000"));
+    assert_eq!(form_value(exchange, "tenant"), Some("tenant-id"));
+    assert_eq!(
+        form_value(exchange, "access_token"),
+        Some(aad_token(false).as_str())
+    );
+    let token = &requests[2];
+    assert_eq!(form_value(token, "grant_type"), Some("refresh_token"));
+    assert_eq!(
+        form_value(token, "refresh_token"),
+        Some(refresh_token(false).as_str())
+    );
+    assert_eq!(
+        form_value(token, "scope"),
+        Some("repository:hello-world:pull")
+    );
+
+    // Password: the password grant, as a form POST without an Authorization header.
+    let requests = requests_of(Scenario::Healthy, password());
+    let token = &requests[1];
+    assert_eq!(token.method, Method::Post);
+    assert_eq!(form_value(token, "grant_type"), Some("password"));
+    assert_eq!(form_value(token, "username"), Some("admin"));
+    assert!(token.basic.is_none());
+    assert!(token.bearer.is_none());
+
+    // The null-GUID user: the password is a refresh token.
+    let requests = requests_of(
+        Scenario::Healthy,
+        Credential::Password {
+            username: NULL_GUID_USER.into(),
+            password: "refresh-as-password".into(),
+        },
+    );
+    assert_eq!(
+        form_value(&requests[1], "grant_type"),
+        Some("refresh_token")
+    );
+    assert_eq!(
+        form_value(&requests[1], "refresh_token"),
+        Some("refresh-as-password")
+    );
+
+    // Anonymous: a GET with service and scope in the query.
+    let requests = requests_of(Scenario::AnonymousPull, Credential::Anonymous);
+    assert_eq!(requests[1].method, Method::Get);
+    assert_eq!(
+        requests[1].url,
+        format!(
+            "{BASE}/oauth2/token?service=127.0.0.1%3A5000&scope=repository%3Ahello-world%3Apull"
+        )
+    );
+    assert!(requests[1].form.is_empty());
+}
+
+#[test]
+fn scope_never_registry_none() {
+    for credential in [password(), aad(false), Credential::Anonymous] {
+        for request in requests_of(Scenario::Healthy, credential) {
+            assert!(!request.url.contains("registry%3ANone"), "{}", request.url);
+            assert!(
+                !request.form.iter().any(|(_, v)| v.starts_with("registry:")),
+                "{request:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn data_path_requests() {
+    let requests = requests_of(Scenario::Healthy, password());
+    let manifest = &requests[2];
+    assert_eq!(
+        manifest.url,
+        format!("{BASE}/v2/hello-world/manifests/latest")
+    );
+    let accept = manifest.accept.as_deref().unwrap_or_default();
+    assert!(
+        accept.contains("application/vnd.oci.image.manifest.v1+json"),
+        "{accept}"
+    );
+    assert!(
+        accept.contains("application/vnd.docker.distribution.manifest.v2+json"),
+        "{accept}"
+    );
+    // The config blob is the smallest.
+    assert_eq!(
+        requests[3].url,
+        format!("{BASE}/v2/hello-world/blobs/sha256:c0ffee")
+    );
+    assert!(requests[3].bearer.is_some());
+}
+
+#[test]
+fn blob_redirect_followed_without_token() {
+    let mut run = RegistryRun::new(server(), password(), RunOptions::new(Side::Machine, NOW_MS));
+    let mut blob = None;
+    let mut storage = None;
+    while let Some(request) = run.next_request() {
+        if request
+            .url
+            .starts_with(&format!("{BASE}/v2/hello-world/blobs/"))
+        {
+            assert_eq!(request.redirect, Redirect::Manual);
+            blob = Some(request.clone());
+        }
+        if request.url.starts_with(STORAGE) {
+            storage = Some(request.clone());
+        }
+        let outcome = respond(Scenario::Healthy, &request);
+        run.observe(outcome, 5, NOW_MS);
+    }
+    assert!(blob.is_some_and(|b| b.bearer.is_some()));
+    let storage = storage.expect("the run follows the redirect");
+    assert!(storage.bearer.is_none());
+    assert!(storage.basic.is_none());
+}
+
+#[test]
+fn data_path_names_endpoint() {
+    let results = run_scenario(Scenario::Healthy, password(), Side::Machine);
+    let data = results
+        .iter()
+        .find(|r| r.check == DataPath)
+        .expect("data path result");
+    assert_eq!(
+        data.finding,
+        crate::Finding::Registry(RegistryFinding::DataPathWorks {
+            blob_url: format!("{BASE}/v2/hello-world/blobs/sha256:c0ffee"),
+            endpoint: "127.0.0.1:5001".into(),
+            redirected: true,
+        })
+    );
+
+    let results = run_scenario(Scenario::StorageRefused, password(), Side::Machine);
+    let data = results
+        .iter()
+        .find(|r| r.check == DataPath)
+        .expect("data path result");
+    let text = data.finding.localize(crate::Lang::En);
+    assert!(text.contains("127.0.0.1:5001"), "{text}");
+    assert!(text.contains("connection refused"), "{text}");
+}
+
+#[test]
+fn firewall_finding_names_client_ip() {
+    let results = run_scenario(Scenario::FirewallV2, password(), Side::Machine);
+    let challenge = results
+        .iter()
+        .find(|r| r.check == Challenge)
+        .expect("challenge result");
+    let ip = challenge.evidence.iter().find(|e| e.label == "client_ip");
+    assert_eq!(ip.map(|e| e.value.as_str()), Some("203.0.113.7"));
+    for lang in crate::Lang::ALL {
+        let text = challenge.finding.localize(lang);
+        assert!(text.contains("203.0.113.7"), "{text}");
+    }
+}
+
+#[test]
+fn fewer_actions_shows_grants() {
+    let results = run_scenario(Scenario::TokenFewerActions, password(), Side::Machine);
+    let token = results
+        .iter()
+        .find(|r| r.check == AccessToken)
+        .expect("token result");
+    let text = token.finding.localize(crate::Lang::En);
+    assert!(text.contains("repository:hello-world:pull"), "{text}");
+    assert!(text.contains("lacks pull"), "{text}");
+}
+
+#[test]
+fn token_granted_shows_scope_and_expiry() {
+    let results = run_scenario(Scenario::Healthy, password(), Side::Machine);
+    let token = results
+        .iter()
+        .find(|r| r.check == AccessToken)
+        .expect("token result");
+    let text = token.finding.localize(crate::Lang::En);
+    assert!(
+        text.contains("grants repository:hello-world:pull"),
+        "{text}"
+    );
+    assert!(
+        text.contains("expires at 2026-12-04 21:00:00 UTC"),
+        "{text}"
+    );
+}
+
+#[test]
+fn clock_skew_shows_both_times() {
+    let results = run_scenario(Scenario::ClockSkew, password(), Side::Machine);
+    let clock = results
+        .iter()
+        .find(|r| r.check == Clock)
+        .expect("clock result");
+    for lang in crate::Lang::ALL {
+        let text = clock.finding.localize(lang);
+        assert!(text.contains("2026-12-04 20:10:00 UTC"), "{text}");
+        // The local time is taken halfway through the request.
+        assert!(text.contains("2026-12-04 19:59:59 UTC"), "{text}");
+    }
+}
+
+#[test]
+fn timeout_reports_elapsed_time() {
+    let results = run_scenario(Scenario::Hang, password(), Side::Machine);
+    let challenge = results
+        .iter()
+        .find(|r| r.check == Challenge)
+        .expect("challenge result");
+    let text = challenge.finding.localize(crate::Lang::En);
+    assert!(text.contains("no answer after 10000 ms"), "{text}");
+    assert_eq!(challenge.elapsed_ms, 40);
+}
+
+#[test]
+fn browser_hidden_challenge_header_explained() {
+    let results = run_scenario(Scenario::ChallengeMissing, password(), Side::Browser);
+    let challenge = results
+        .iter()
+        .find(|r| r.check == Challenge)
+        .expect("challenge result");
+    assert_eq!(
+        challenge.finding,
+        crate::Finding::Registry(RegistryFinding::ChallengeHeaderMissing {
+            url: format!("{BASE}/v2/"),
+            in_browser: true,
+        })
+    );
+}
+
+#[test]
+fn cors_blocked_skips_with_helper_reason() {
+    let results = run_scenario(Scenario::CorsOff, password(), Side::Browser);
+    for result in results.iter().filter(|r| r.status == Skipped) {
+        assert_eq!(
+            result.finding,
+            crate::Finding::Registry(RegistryFinding::SkippedCorsBlocked),
+            "{:?}",
+            result.check
+        );
+    }
+    let text = RegistryFinding::SkippedCorsBlocked.localize(crate::Lang::En);
+    assert!(text.contains("helper"), "{text}");
+}
+
+#[test]
+fn hostile_header_evidence_is_bounded() {
+    let results = run_scenario(Scenario::HostileBigHeader, password(), Side::Machine);
+    for result in &results {
+        for evidence in &result.evidence {
+            assert!(
+                evidence.value.len() <= 520,
+                "{} is {} bytes",
+                evidence.label,
+                evidence.value.len()
+            );
+        }
+    }
+}
+
+/// Every secret a scenario can hand out or receive.
+fn all_secrets() -> Vec<String> {
+    let mut secrets = vec![
+        PASSWORD.to_owned(),
+        AAD_TOKEN_SECRET_PART.to_owned(),
+        aad_token(false),
+        aad_token(true),
+        refresh_token(false),
+        refresh_token(true),
+        "refresh-as-password".to_owned(),
+        SAS_SIG.to_owned(),
+    ];
+    for iat in [NOW_S, NOW_S + 600] {
+        secrets.push(access_token(&["pull"], iat));
+        secrets.push(access_token(&[], iat));
+    }
+    secrets
+}
+
+#[test]
+fn no_secret_in_any_result() {
+    use Scenario::*;
+    let credentials = [
+        Credential::Anonymous,
+        password(),
+        Credential::Password {
+            username: NULL_GUID_USER.into(),
+            password: "refresh-as-password".into(),
+        },
+        aad(false),
+        aad(true),
+        Credential::RefreshToken {
+            token: refresh_token(false),
+        },
+    ];
+    let scenarios = [
+        Healthy,
+        EchoSecrets,
+        FirewallExchange,
+        Exchange401,
+        Token401,
+        TokenFewerActions,
+        RefreshTokenExpired,
+        HostileBigBody,
+        HostileTruncatedJson,
+        HostileTokenShape,
+        HostileRedirectLoop,
+        Storage403,
+        PasswordGrantUnsupported,
+    ];
+    let secrets = all_secrets();
+    for side in [Side::Browser, Side::Machine] {
+        for credential in &credentials {
+            for scenario in scenarios {
+                let results = run_scenario(scenario, credential.clone(), side);
+                for result in &results {
+                    let json = serde_json::to_string(result).expect("a result serializes");
+                    let texts = [
+                        json,
+                        result.finding.localize(crate::Lang::En),
+                        result.finding.localize(crate::Lang::Ko),
+                    ];
+                    for text in &texts {
+                        for secret in &secrets {
+                            assert!(
+                                !text.contains(secret.as_str()),
+                                "{scenario:?} {credential:?} {:?} leaks a secret: {text}",
+                                result.check
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn request_debug_hides_secrets() {
+    for credential in [password(), aad(false)] {
+        for request in requests_of(Scenario::Healthy, credential) {
+            let debug = format!("{request:?}");
+            for secret in all_secrets() {
+                assert!(!debug.contains(&secret), "{debug}");
+            }
+        }
+    }
+}
+
+#[test]
+fn reachability_outcomes() {
+    let opaque = answer(&format!("{BASE}/v2/"), 0, vec![], b"");
+    let cases = [
+        (opaque, Pass, None),
+        (answer(&format!("{BASE}/v2/"), 401, vec![], b""), Pass, None),
+        (
+            Outcome::Network {
+                detail: "TypeError: Failed to fetch".into(),
+            },
+            Fail,
+            Some(Code::ConnectivityNetwork),
+        ),
+        (
+            Outcome::TimedOut { after_ms: 10_000 },
+            Fail,
+            Some(Code::ConnectivityNetwork),
+        ),
+        (
+            Outcome::Dns {
+                detail: "NXDOMAIN".into(),
+            },
+            Fail,
+            Some(Code::ConnectivityDns),
+        ),
+        (
+            Outcome::Tls {
+                detail: "UnknownIssuer".into(),
+            },
+            Fail,
+            Some(Code::ConnectivitySsl),
+        ),
+    ];
+    for (outcome, status, code) in cases {
+        let result = reachability(&outcome, 12);
+        assert_eq!(result.check, CheckId::Reachability, "{outcome:?}");
+        assert_eq!(result.status, status, "{outcome:?}");
+        assert_eq!(result.code, code, "{outcome:?}");
+        assert_eq!(result.elapsed_ms, 12, "{outcome:?}");
+    }
+}
+
+#[test]
+fn login_server_check() {
+    let (result, server) = login_server(
+        "MyReg",
+        crate::parse::registry_input::Cloud::AzureCloud,
+        Side::Browser,
+    );
+    assert_eq!(result.status, Pass);
+    assert_eq!(server.map(|s| s.host), Some("myreg.azurecr.io".to_owned()));
+
+    let (result, server) = login_server(
+        "https://admin:hunter22@myreg.azurecr.io",
+        crate::parse::registry_input::Cloud::AzureCloud,
+        Side::Browser,
+    );
+    assert_eq!(result.status, Fail);
+    assert_eq!(result.code, Some(Code::LoginServer));
+    assert!(server.is_none());
+    let json = serde_json::to_string(&result).expect("serializes");
+    assert!(!json.contains("hunter22"), "{json}");
+}
+
+#[test]
+fn findings_localize_in_both_languages() {
+    let url = || "https://r.test/v2/".to_owned();
+    let findings = vec![
+        RegistryFinding::SkippedAfterFailure,
+        RegistryFinding::SkippedCorsBlocked,
+        RegistryFinding::SkippedExchangeNotNeeded {
+            credential: CredentialKind::Password,
+        },
+        RegistryFinding::SkippedNoServerTime,
+        RegistryFinding::LoginServer {
+            login_server: "r.azurecr.io".into(),
+            cloud: Some(crate::parse::registry_input::Cloud::AzureCloud),
+        },
+        RegistryFinding::InvalidInput {
+            error: crate::parse::registry_input::InputError::UserInfo,
+        },
+        RegistryFinding::Reached {
+            url: url(),
+            status: None,
+        },
+        RegistryFinding::RequestFailed {
+            url: url(),
+            failure: Failure::TimedOut { after_ms: 5 },
+        },
+        RegistryFinding::Unreachable {
+            failure: Failure::Network { detail: "x".into() },
+        },
+        RegistryFinding::ChallengeIssued {
+            url: url(),
+            realm: "https://r.test/token".into(),
+            service: "r.test".into(),
+        },
+        RegistryFinding::Forbidden {
+            url: url(),
+            client_ip: Some("192.0.2.1".into()),
+            message: Some("DENIED".into()),
+        },
+        RegistryFinding::TooManyRequests {
+            url: url(),
+            retry_after: Some("30".into()),
+        },
+        RegistryFinding::ChallengeHeaderMissing {
+            url: url(),
+            in_browser: true,
+        },
+        RegistryFinding::NoChallenge {
+            url: url(),
+            status: 200,
+        },
+        RegistryFinding::ChallengeUnreadable {
+            url: url(),
+            problem: "bad".into(),
+        },
+        RegistryFinding::NotBearer {
+            url: url(),
+            schemes: vec!["Basic".into()],
+        },
+        RegistryFinding::BearerIncomplete {
+            url: url(),
+            missing: vec!["realm".into()],
+            aad_requested: true,
+        },
+        RegistryFinding::Redirected {
+            url: url(),
+            status: 302,
+            location: Some("https://x.test".into()),
+        },
+        RegistryFinding::CorsReadable { url: url() },
+        RegistryFinding::CorsBlocked { url: url() },
+        RegistryFinding::RefreshTokenIssued {
+            url: url(),
+            expires_at_ms: Some(NOW_MS),
+        },
+        RegistryFinding::Rejected {
+            url: url(),
+            status: 401,
+            message: None,
+        },
+        RegistryFinding::CredentialExpired {
+            url: url(),
+            credential: ExpiredCredential::AadToken,
+            expired_at_ms: NOW_MS,
+        },
+        RegistryFinding::TokenMissing {
+            url: url(),
+            field: "access_token".into(),
+            problem: Some(crate::parse::token::TokenError::Truncated),
+        },
+        RegistryFinding::TokenGranted {
+            url: url(),
+            flow: TokenFlow::Password,
+            scope: "s".into(),
+            granted: vec![],
+            expires_at_ms: None,
+        },
+        RegistryFinding::FewerActions {
+            url: url(),
+            flow: TokenFlow::Basic,
+            scope: "s".into(),
+            granted: vec![],
+            missing: vec!["pull".into()],
+            expires_at_ms: Some(NOW_MS),
+        },
+        RegistryFinding::TokenNotJwt {
+            url: url(),
+            flow: TokenFlow::Anonymous,
+            problem: crate::parse::jwt::JwtError::PartCount { found: 1 },
+        },
+        RegistryFinding::TokenExpired {
+            url: url(),
+            expired_at_ms: NOW_MS,
+        },
+        RegistryFinding::ClockInSync {
+            source: ClockSource::DateHeader,
+            server_ms: NOW_MS,
+            local_ms: NOW_MS,
+        },
+        RegistryFinding::ClockSkewed {
+            source: ClockSource::TokenIssuedAt,
+            server_ms: NOW_MS,
+            local_ms: NOW_MS + 600_000,
+        },
+        RegistryFinding::ManifestNotFound { url: url() },
+        RegistryFinding::ManifestUnreadable {
+            url: url(),
+            problem: "x".into(),
+        },
+        RegistryFinding::DataPathWorks {
+            blob_url: url(),
+            endpoint: "s.test".into(),
+            redirected: true,
+        },
+        RegistryFinding::DataEndpointFailed {
+            url: url(),
+            endpoint: "s.test".into(),
+            status: Some(403),
+            failure: None,
+        },
+        RegistryFinding::TooManyRedirects {
+            url: url(),
+            hops: 5,
+        },
+    ];
+    for finding in findings {
+        let en = finding.localize(crate::Lang::En);
+        let ko = finding.localize(crate::Lang::Ko);
+        assert!(!en.is_empty(), "{finding:?}");
+        assert!(
+            ko.chars().any(|ch| ('가'..='힣').contains(&ch)),
+            "{finding:?}: {ko}"
+        );
+        let json = serde_json::to_string(&finding).expect("serializes");
+        let back: RegistryFinding = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back, finding);
     }
 }
