@@ -1,1 +1,40 @@
-//! The acr-health page.
+//! The acr-health page: a yew application that checks the path from this browser to a container
+//! registry, and from this machine too when the helper runs next to it.
+//!
+//! [`app`] holds the state and its reducer, [`components`] render it, [`probe`] makes the
+//! browser's requests and feeds them to the core's rules, [`helper`] talks to the optional
+//! helper on loopback, and [`run`] starts both. Every verdict comes from `acr_health_core`; the
+//! page only observes and renders.
+
+pub mod app;
+pub mod components;
+pub mod helper;
+pub mod i18n;
+pub mod page_url;
+pub mod probe;
+pub mod run;
+
+use wasm_bindgen::prelude::*;
+
+/// The id of the element the page mounts into. Without it, the page takes the whole `<body>`.
+pub const MOUNT_ID: &str = "acr-health";
+
+/// Mounts the page when the module loads. `wasm-bindgen-test-runner` does not call start
+/// functions, so tests mount the components they need themselves.
+#[wasm_bindgen(start)]
+pub fn start() -> Result<(), JsValue> {
+    let props = app::AppProps::from_window()?;
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or_else(|| JsValue::from_str("no document: the page must run in a browser tab"))?;
+
+    match document.get_element_by_id(MOUNT_ID) {
+        Some(root) => {
+            yew::Renderer::<app::App>::with_root_and_props(root, props).render();
+        }
+        None => {
+            yew::Renderer::<app::App>::with_props(props).render();
+        }
+    }
+    Ok(())
+}

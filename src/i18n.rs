@@ -1,0 +1,362 @@
+//! The page's own words in every language. Results and remedies come from the core; this table
+//! holds only what frames them: labels, buttons, states and the summary line.
+
+use acr_health_core::{Lang, Side, Status};
+
+/// One piece of fixed text on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ui {
+    Title,
+    Tagline,
+    Language,
+    Registry,
+    RegistryHint,
+    Cloud,
+    CloudCustomNote,
+    Credentials,
+    CredentialAnonymous,
+    CredentialPassword,
+    CredentialAadToken,
+    CredentialRefreshToken,
+    Username,
+    Password,
+    AadToken,
+    AadTokenHint,
+    Tenant,
+    RefreshToken,
+    RefreshTokenHint,
+    CredentialsKept,
+    Timeout,
+    Run,
+    Running,
+    Results,
+    NoResults,
+    Evidence,
+    Meaning,
+    Fixes,
+    ErrorReference,
+    FromBrowser,
+    FromMachine,
+    StatusPending,
+    StatusRunning,
+    StatusPass,
+    StatusWarning,
+    StatusFail,
+    StatusSkipped,
+    SummaryIdle,
+    Helper,
+    HelperLooking,
+    HelperAbsent,
+    HelperLook,
+    HelperNotPaired,
+    SidesDiffer,
+    InvalidHelperPort,
+    InvalidLang,
+    BrowserError,
+}
+
+impl Ui {
+    /// Every entry, so that tests can walk the whole table.
+    pub const ALL: [Ui; 47] = [
+        Ui::Title,
+        Ui::Tagline,
+        Ui::Language,
+        Ui::Registry,
+        Ui::RegistryHint,
+        Ui::Cloud,
+        Ui::CloudCustomNote,
+        Ui::Credentials,
+        Ui::CredentialAnonymous,
+        Ui::CredentialPassword,
+        Ui::CredentialAadToken,
+        Ui::CredentialRefreshToken,
+        Ui::Username,
+        Ui::Password,
+        Ui::AadToken,
+        Ui::AadTokenHint,
+        Ui::Tenant,
+        Ui::RefreshToken,
+        Ui::RefreshTokenHint,
+        Ui::CredentialsKept,
+        Ui::Timeout,
+        Ui::Run,
+        Ui::Running,
+        Ui::Results,
+        Ui::NoResults,
+        Ui::Evidence,
+        Ui::Meaning,
+        Ui::Fixes,
+        Ui::ErrorReference,
+        Ui::FromBrowser,
+        Ui::FromMachine,
+        Ui::StatusPending,
+        Ui::StatusRunning,
+        Ui::StatusPass,
+        Ui::StatusWarning,
+        Ui::StatusFail,
+        Ui::StatusSkipped,
+        Ui::SummaryIdle,
+        Ui::Helper,
+        Ui::HelperLooking,
+        Ui::HelperAbsent,
+        Ui::HelperLook,
+        Ui::HelperNotPaired,
+        Ui::SidesDiffer,
+        Ui::InvalidHelperPort,
+        Ui::InvalidLang,
+        Ui::BrowserError,
+    ];
+
+    /// Returns the text in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        let (en, ko) = self.texts();
+        match lang {
+            Lang::En => en,
+            Lang::Ko => ko,
+        }
+    }
+
+    /// Returns the English and the Korean text: the table itself.
+    fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            Ui::Title => ("Registry health check", "레지스트리 상태 점검"),
+            Ui::Tagline => (
+                "Finds the step between this browser and a container registry that fails, and says what to do about it.",
+                "이 브라우저에서 컨테이너 레지스트리까지 어느 단계가 막혔는지 찾고, 어떻게 고치면 되는지 알려 드립니다.",
+            ),
+            Ui::Language => ("Language", "언어"),
+            Ui::Registry => ("Registry", "레지스트리"),
+            Ui::RegistryHint => (
+                "A registry name (myregistry), a login server (myregistry.azurecr.io) or host:port.",
+                "레지스트리 이름(myregistry), 로그인 서버(myregistry.azurecr.io) 또는 host:port 형식으로 입력하세요.",
+            ),
+            Ui::Cloud => ("Cloud", "클라우드"),
+            Ui::CloudCustomNote => (
+                "Used only for a bare registry name; a full host is checked as given.",
+                "레지스트리 이름만 입력했을 때만 쓰입니다. 호스트를 모두 입력하면 그대로 점검합니다.",
+            ),
+            Ui::Credentials => ("Credentials", "자격 증명"),
+            Ui::CredentialAnonymous => ("None (anonymous pull)", "없음 (익명 pull)"),
+            Ui::CredentialPassword => ("User name and password", "사용자 이름과 비밀번호"),
+            Ui::CredentialAadToken => ("Azure AD access token", "Azure AD 액세스 토큰"),
+            Ui::CredentialRefreshToken => ("ACR refresh token", "ACR 리프레시 토큰"),
+            Ui::Username => ("User name", "사용자 이름"),
+            Ui::Password => ("Password", "비밀번호"),
+            Ui::AadToken => ("Access token", "액세스 토큰"),
+            Ui::AadTokenHint => (
+                "The accessToken that az account get-access-token prints.",
+                "az account get-access-token 출력의 accessToken 값을 붙여 넣으세요.",
+            ),
+            Ui::Tenant => ("Tenant (optional)", "테넌트 (선택)"),
+            Ui::RefreshToken => ("Refresh token", "리프레시 토큰"),
+            Ui::RefreshTokenHint => (
+                "The accessToken that az acr login --expose-token prints.",
+                "az acr login --expose-token 출력의 accessToken 값을 붙여 넣으세요.",
+            ),
+            Ui::CredentialsKept => (
+                "Credentials stay in this tab's memory only. They are never stored, logged or put in the address.",
+                "자격 증명은 이 탭의 메모리에만 둡니다. 저장하거나 로그에 남기거나 주소에 넣지 않습니다.",
+            ),
+            Ui::Timeout => ("Timeout per request (seconds)", "요청당 제한 시간(초)"),
+            Ui::Run => ("Run checks", "점검 시작"),
+            Ui::Running => ("Checking…", "점검 중…"),
+            Ui::Results => ("Results", "결과"),
+            Ui::NoResults => ("No checks have run yet.", "아직 실행한 점검이 없습니다."),
+            Ui::Evidence => ("Evidence", "근거"),
+            Ui::Meaning => ("What it means", "의미"),
+            Ui::Fixes => ("What to do", "해결 방법"),
+            Ui::ErrorReference => ("Error reference", "오류 코드 문서"),
+            Ui::FromBrowser => ("from this browser", "이 브라우저에서"),
+            Ui::FromMachine => ("from this machine", "이 머신에서"),
+            Ui::StatusPending => ("Waiting", "대기"),
+            Ui::StatusRunning => ("Running", "진행 중"),
+            Ui::StatusPass => ("Passed", "통과"),
+            Ui::StatusWarning => ("Warning", "주의"),
+            Ui::StatusFail => ("Failed", "실패"),
+            Ui::StatusSkipped => ("Skipped", "건너뜀"),
+            Ui::SummaryIdle => (
+                "Enter a registry and run the checks.",
+                "레지스트리를 입력하고 점검을 시작하세요.",
+            ),
+            Ui::Helper => ("Helper on this machine", "이 머신의 헬퍼"),
+            Ui::HelperLooking => (
+                "Looking for the helper on this machine…",
+                "이 머신에서 헬퍼를 찾는 중…",
+            ),
+            Ui::HelperAbsent => (
+                "No helper found. For the checks a browser cannot make (DNS, TLS, Docker, and everything CORS hides), run `acr-health-helper serve` on this machine and open the address it prints.",
+                "헬퍼를 찾지 못했습니다. 브라우저로는 할 수 없는 점검(DNS, TLS, Docker, CORS 때문에 읽지 못한 응답)까지 하려면 이 머신에서 `acr-health-helper serve`를 실행하고 출력된 주소를 여세요.",
+            ),
+            Ui::HelperLook => ("Look for the helper", "헬퍼 찾기"),
+            Ui::HelperNotPaired => (
+                "The helper answers, but this page is not paired with it. Open the address the helper printed, which ends in #pair=…",
+                "헬퍼가 응답하지만 이 페이지와 연결(페어링)되지 않았습니다. 헬퍼가 출력한 주소(#pair=… 로 끝남)로 여세요.",
+            ),
+            Ui::SidesDiffer => (
+                "This browser and this machine saw the registry differently here.",
+                "이 단계에서 브라우저와 머신이 레지스트리를 다르게 보았습니다.",
+            ),
+            Ui::InvalidHelperPort => (
+                "The address has an invalid helper_port; using the default port instead:",
+                "주소의 helper_port 값이 올바르지 않아 기본 포트를 씁니다:",
+            ),
+            Ui::InvalidLang => (
+                "The address asks for a language this page does not have:",
+                "주소에 지정한 언어는 지원하지 않습니다:",
+            ),
+            Ui::BrowserError => (
+                "The browser refused an operation the checks need, so some results may be missing:",
+                "브라우저가 점검에 필요한 동작을 거부해서 일부 결과가 빠졌을 수 있습니다:",
+            ),
+        }
+    }
+}
+
+/// Returns the label of a check's status.
+pub fn status_label(status: Status, lang: Lang) -> &'static str {
+    let key = match status {
+        Status::Pending => Ui::StatusPending,
+        Status::Running => Ui::StatusRunning,
+        Status::Pass => Ui::StatusPass,
+        Status::Warning => Ui::StatusWarning,
+        Status::Fail => Ui::StatusFail,
+        Status::Skipped => Ui::StatusSkipped,
+    };
+    key.text(lang)
+}
+
+/// Returns where a result was observed, as shown next to it.
+pub fn side_label(side: Side, lang: Lang) -> &'static str {
+    match side {
+        Side::Browser => Ui::FromBrowser.text(lang),
+        Side::Machine => Ui::FromMachine.text(lang),
+    }
+}
+
+/// Returns the name of a language in that language, for the language switch.
+pub fn language_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "English",
+        Lang::Ko => "한국어",
+    }
+}
+
+/// How many checks ended in each state, for the summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub total: usize,
+    pub unfinished: usize,
+    pub pass: usize,
+    pub warning: usize,
+    pub fail: usize,
+    pub skipped: usize,
+}
+
+impl Tally {
+    pub fn count(statuses: impl IntoIterator<Item = Status>) -> Tally {
+        let mut tally = Tally::default();
+        for status in statuses {
+            tally.total += 1;
+            match status {
+                Status::Pending | Status::Running => tally.unfinished += 1,
+                Status::Pass => tally.pass += 1,
+                Status::Warning => tally.warning += 1,
+                Status::Fail => tally.fail += 1,
+                Status::Skipped => tally.skipped += 1,
+            }
+        }
+        tally
+    }
+}
+
+/// Returns the summary line while checks of `registry` run.
+pub fn summary_running(registry: &str, tally: Tally, lang: Lang) -> String {
+    let done = tally.total - tally.unfinished;
+    match lang {
+        Lang::En => format!("Checking {registry}: {done} of {} checks finished.", tally.total),
+        Lang::Ko => format!("{registry} 점검 중: {}개 중 {done}개 완료", tally.total),
+    }
+}
+
+/// Returns the summary line once every check of `registry` has finished. `first_failure` names
+/// the earliest failed check and its code, which is where a reader should start.
+pub fn summary_done(
+    registry: &str,
+    tally: Tally,
+    first_failure: Option<(&str, Option<&str>)>,
+    lang: Lang,
+) -> String {
+    let counts = match lang {
+        Lang::En => format!(
+            "{} passed, {} warnings, {} failed, {} skipped",
+            tally.pass, tally.warning, tally.fail, tally.skipped
+        ),
+        Lang::Ko => format!(
+            "통과 {}, 주의 {}, 실패 {}, 건너뜀 {}",
+            tally.pass, tally.warning, tally.fail, tally.skipped
+        ),
+    };
+    let failure = first_failure.map(|(check, code)| match code {
+        Some(code) => format!("{check} ({code})"),
+        None => check.to_owned(),
+    });
+
+    match (lang, failure) {
+        (Lang::En, Some(failure)) => format!("{registry}: failed at {failure}. {counts}."),
+        (Lang::Ko, Some(failure)) => format!("{registry}: {failure} 단계에서 실패했습니다. {counts}"),
+        (Lang::En, None) if tally.warning > 0 => {
+            format!("{registry}: reachable, with warnings. {counts}.")
+        }
+        (Lang::Ko, None) if tally.warning > 0 => {
+            format!("{registry}: 연결은 되지만 확인할 점이 있습니다. {counts}")
+        }
+        (Lang::En, None) => format!("{registry}: no problem found. {counts}."),
+        (Lang::Ko, None) => format!("{registry}: 문제를 찾지 못했습니다. {counts}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_has_both_languages() {
+        for key in Ui::ALL {
+            for lang in Lang::ALL {
+                assert!(!key.text(lang).trim().is_empty(), "{key:?} is empty in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn korean_entries_are_written_in_korean() {
+        let has_hangul = |text: &str| text.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c));
+        for key in Ui::ALL {
+            assert!(has_hangul(key.text(Lang::Ko)), "{key:?} has no Korean text");
+        }
+    }
+
+    #[test]
+    fn entries_differ_between_languages() {
+        for key in Ui::ALL {
+            assert_ne!(key.text(Lang::En), key.text(Lang::Ko), "{key:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn tally_counts_each_status() {
+        let tally = Tally::count([Status::Pass, Status::Fail, Status::Running, Status::Skipped]);
+        assert_eq!(tally.total, 4);
+        assert_eq!(tally.pass, 1);
+        assert_eq!(tally.fail, 1);
+        assert_eq!(tally.unfinished, 1);
+        assert_eq!(tally.skipped, 1);
+    }
+
+    #[test]
+    fn summary_names_first_failure() {
+        let tally = Tally { total: 3, pass: 1, fail: 1, skipped: 1, ..Tally::default() };
+        let line = summary_done("r.test", tally, Some(("Challenge", Some("CONNECTIVITY_FORBIDDEN_ERROR"))), Lang::En);
+        assert!(line.contains("Challenge (CONNECTIVITY_FORBIDDEN_ERROR)"), "{line}");
+    }
+}

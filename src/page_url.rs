@@ -1,0 +1,108 @@
+//! What the page reads from its own address: embedding options in the query string, and the
+//! helper's pairing secret in the fragment, which browsers never send to any server.
+
+use acr_health_core::Lang;
+use wasm_bindgen::JsValue;
+use web_sys::UrlSearchParams;
+
+/// The helper's port when the address does not name one.
+pub const DEFAULT_HELPER_PORT: u16 = 8765;
+
+/// Options taken from the page's address.
+#[derive(Clone, PartialEq, Default)]
+pub struct PageParams {
+    /// `registry=`: the registry to fill into the form.
+    pub registry: Option<String>,
+    /// `cloud=`: the cloud to resolve a bare registry name in, as written in the address.
+    pub cloud: Option<String>,
+    /// `lang=`: a language that wins over the browser's preferences.
+    pub lang: Option<Lang>,
+    /// `autorun=1` or `autorun=true`: run the checks as soon as the page has loaded.
+    pub autorun: bool,
+    /// `helper_port=`: where to look for the helper on loopback.
+    pub helper_port: u16,
+    /// `pair=` in the fragment: the secret the helper printed, needed to run its checks.
+    pub pairing_secret: Option<String>,
+}
+
+impl std::fmt::Debug for PageParams {
+    // The pairing secret stays out of every log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageParams")
+            .field("registry", &self.registry)
+            .field("cloud", &self.cloud)
+            .field("lang", &self.lang)
+            .field("autorun", &self.autorun)
+            .field("helper_port", &self.helper_port)
+            .field("paired", &self.pairing_secret.is_some())
+            .finish()
+    }
+}
+
+/// A value in the address that the page cannot use. The page shows it instead of silently
+/// falling back to a default.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamError {
+    HelperPort(String),
+    Lang(String),
+}
+
+impl PageParams {
+    /// Parses `location.search` and `location.hash` (each with or without its leading `?` or
+    /// `#`). Returns the options and the values it had to reject.
+    pub fn parse(search: &str, hash: &str) -> Result<(PageParams, Vec<ParamError>), JsValue> {
+        let query = UrlSearchParams::new_with_str(search.trim_start_matches('?'))?;
+        let fragment = UrlSearchParams::new_with_str(hash.trim_start_matches('#'))?;
+        let mut errors = Vec::new();
+
+        let lang = match query.get("lang") {
+            None => None,
+            Some(tag) => {
+                let lang = Lang::from_tag(&tag);
+                if lang.is_none() {
+                    errors.push(ParamError::Lang(tag));
+                }
+                lang
+            }
+        };
+
+        let helper_port = match query.get("helper_port") {
+            None => DEFAULT_HELPER_PORT,
+            Some(text) => match text.trim().parse::<u16>() {
+                Ok(port) if port != 0 => port,
+                _ => {
+                    errors.push(ParamError::HelperPort(text));
+                    DEFAULT_HELPER_PORT
+                }
+            },
+        };
+
+        let autorun = matches!(
+            query.get("autorun").as_deref().map(str::trim),
+            Some("1" | "true" | "yes" | "")
+        );
+
+        let params = PageParams {
+            registry: non_empty(query.get("registry")),
+            cloud: non_empty(query.get("cloud")),
+            lang,
+            autorun,
+            helper_port,
+            pairing_secret: non_empty(fragment.get("pair")),
+        };
+        Ok((params, errors))
+    }
+
+    /// Reads the options from the current window's address.
+    pub fn from_window() -> Result<(PageParams, Vec<ParamError>), JsValue> {
+        let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+        let location = window.location();
+        PageParams::parse(&location.search()?, &location.hash()?)
+    }
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty())
+}

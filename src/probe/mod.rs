@@ -1,0 +1,16 @@
+//! The browser's probes: requests made with `fetch`, turned into the core's [`Outcome`]s and
+//! handed to the core's rules, which decide every verdict.
+//!
+//! [`fetch`] is the transport, [`deadline`] its timeout, [`body`] and [`headers`] read the
+//! answer within bounds, [`reachability`] is the `no-cors` probe, and [`registry`] drives the
+//! core's registry run step by step.
+//!
+//! [`Outcome`]: acr_health_core::rules::registry::Outcome
+
+pub mod body;
+pub mod clock;
+pub mod deadline;
+pub mod fetch;
+pub mod headers;
+pub mod reachability;
+pub mod registry;

@@ -1,0 +1,44 @@
+//! Drives the core's [`RegistryRun`]: send the request it asks for, hand back what happened, and
+//! pass on every result as soon as the core decides it.
+
+use acr_health_core::rules::registry::{Outcome, RegistryRun};
+use acr_health_core::{CheckId, CheckResult};
+
+use crate::probe::clock::wall_clock_ms;
+use crate::probe::fetch::{self, error_message, Observed};
+
+/// What the driver reports while the run goes on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Progress {
+    /// A request for this check is on its way.
+    Running(CheckId),
+    Finished(CheckResult),
+}
+
+/// Runs the registry checks to the end, reporting through `report`. Each request gets
+/// `timeout_ms`; the chain stops where the core has nothing more to ask.
+pub async fn drive(mut run: RegistryRun, timeout_ms: u32, report: impl Fn(Progress)) {
+    while let Some(request) = run.next_request() {
+        report(Progress::Running(request.check));
+
+        let observed = match fetch::send(&request, timeout_ms).await {
+            Ok(observed) => observed,
+            // The browser refused to build the request, so nothing reached the network.
+            Err(error) => Observed {
+                outcome: Outcome::Network {
+                    detail: format!("the browser rejected the request: {}", error_message(&error)),
+                },
+                elapsed_ms: 0,
+            },
+        };
+
+        let results = run.observe(observed.outcome, observed.elapsed_ms, wall_clock_ms());
+        for result in results {
+            report(Progress::Finished(result));
+        }
+    }
+
+    for result in run.finish() {
+        report(Progress::Finished(result));
+    }
+}
