@@ -49,12 +49,12 @@ pub struct AadTokenRequest {
     pub expired: bool,
 }
 
-/// The tenant of "AAD" tokens when the request names none.
+/// Returns the tenant of "AAD" tokens when the request names none.
 pub fn default_tenant() -> String {
     "3b5c1e2a-0d6f-4c1e-9a7b-1a2b3c4d5e6f".to_string()
 }
 
-/// The object id of "AAD" tokens when the request names none.
+/// Returns the object id of "AAD" tokens when the request names none.
 pub fn default_object_id() -> String {
     "11111111-2222-4333-8444-555555555555".to_string()
 }

@@ -16,7 +16,7 @@ pub const PROGRAM: &str = "docker-registry";
 /// How long distribution may take to accept connections.
 const START_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// What the configuration file needs to know.
+/// The values the configuration file needs.
 pub struct DistributionConfig<'a> {
     /// `127.0.0.1:PORT` distribution listens on.
     pub addr: &'a str,

@@ -39,7 +39,7 @@ pub enum Mode {
 pub struct LabConfig {
     pub scenario: Scenario,
     pub mode: Mode,
-    /// Delay before every answer, in milliseconds.
+    /// Delay before every response, in milliseconds.
     pub latency_ms: u64,
     /// Clock offset in minutes for the `clock-skew` scenario.
     pub skew_minutes: i64,
@@ -47,8 +47,8 @@ pub struct LabConfig {
     pub login_port: u16,
     pub storage_port: u16,
     pub control_port: u16,
-    /// Where config, storage, CA and logs go. `None` makes a temporary directory that is removed
-    /// when the lab is dropped; a given directory is kept.
+    /// Directory for config, storage, CA and logs. `None` makes a temporary directory that is
+    /// removed when the lab is dropped. A given directory is kept.
     pub state_dir: Option<PathBuf>,
 }
 
@@ -336,7 +336,7 @@ fn free_port() -> anyhow::Result<u16> {
 }
 
 /// Runs the three servers on a runtime in their own thread, so the lab works from synchronous
-/// and asynchronous tests alike; returns the shutdown switch and the thread.
+/// and asynchronous tests alike. Returns the shutdown sender and the thread handle.
 fn spawn_servers(
     context: Arc<Context>,
     [login, storage, control]: [StdListener; 3],
@@ -373,7 +373,7 @@ fn spawn_servers(
             let _ = ready.send(Ok(()));
             let _ = shutdown_signal.await;
         });
-        // Hung and dripping answers never finish on their own; drop them with the runtime.
+        // Hung and dripping responses never finish on their own, so drop them with the runtime.
         runtime.shutdown_background();
     })?;
     match ready_signal.recv() {

@@ -32,7 +32,7 @@ struct UpArgs {
     /// Serve TLS with a lab CA generated at start; its PEM path is printed as `ca_pem`.
     #[arg(long)]
     tls: bool,
-    /// Delay added before every answer, in milliseconds.
+    /// Delay added before every response, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
     /// Registry clock offset in minutes, used by the clock-skew scenario.

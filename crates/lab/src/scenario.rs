@@ -115,7 +115,7 @@ impl Scenario {
         self.info().name
     }
 
-    /// Whether the scenario swaps the served certificate, so it needs the lab in TLS mode.
+    /// Returns whether the scenario swaps the served certificate, so it needs the lab in TLS mode.
     pub fn needs_tls(self) -> bool {
         matches!(self, S::TlsUnknownCa | S::TlsExpired | S::TlsWrongHost)
     }
@@ -165,6 +165,17 @@ mod tests {
     fn unknown_name_is_named_in_error() {
         let error = "firewall-v3".parse::<Scenario>().unwrap_err();
         assert!(error.to_string().contains("'firewall-v3'"), "{error}");
+    }
+
+    #[test]
+    fn expected_codes_exist_in_core() {
+        // The core crate spells each code once, in a serde rename on its `Code` enum.
+        let core_codes = include_str!("../../core/src/code.rs");
+        for (_, info) in Scenario::ALL {
+            if let Some(code) = info.expected_code {
+                assert!(core_codes.contains(&format!("rename = \"{code}\"")), "{}: {code} is not a core code", info.name);
+            }
+        }
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub fn write_layout(dir: &Path) -> anyhow::Result<PathBuf> {
     Ok(dir.to_path_buf())
 }
 
-/// How skopeo reaches the login server.
+/// The transport skopeo uses to reach the login server.
 pub enum Transport<'a> {
     PlainHttp,
     /// A directory with the lab CA as `ca.crt`, skopeo's `--dest-cert-dir`.

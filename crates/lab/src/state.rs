@@ -7,12 +7,12 @@ use serde::{Serialize, Serializer};
 
 use crate::scenario::Scenario;
 
-/// The behaviour in force for every request the lab answers.
+/// The behaviour in force for every request the lab serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Current {
     #[serde(serialize_with = "scenario_name")]
     pub scenario: Scenario,
-    /// Delay added before every answer of the login server and the storage listener, in ms.
+    /// Delay added before every response of the login server and the storage listener, in ms.
     pub latency_ms: u64,
     /// How far the registry's clock is off, in minutes; only the `clock-skew` scenario uses it.
     pub skew_minutes: i64,

@@ -19,7 +19,7 @@ pub fn app(context: Arc<Context>) -> Router {
     Router::new().fallback(serve_blob).with_state(context)
 }
 
-/// Whether `digest` is `sha256:` and 64 lower-case hex digits, the only form this lab stores.
+/// Returns whether `digest` is `sha256:` and 64 lower-case hex digits, the only form this lab stores.
 pub fn valid_digest(digest: &str) -> bool {
     digest
         .strip_prefix("sha256:")
@@ -63,7 +63,7 @@ async fn answer(context: &Context, scenario: Scenario, request: Request) -> Resp
         return storage_error(StatusCode::FORBIDDEN, "AuthorizationFailure", "This request is not authorized to perform this operation.");
     }
     // NOTE: Azure storage's exact status for a SAS URL sent with a foreign Bearer token was not
-    // recorded; the lab answers 403 AuthenticationFailed, which any client treats as a failure.
+    // recorded. The lab returns 403 AuthenticationFailed, which any client treats as a failure.
     if request.headers().contains_key(header::AUTHORIZATION) {
         return storage_error(
             StatusCode::FORBIDDEN,
@@ -132,7 +132,7 @@ fn signature_valid(context: &Context, repository: &str, digest: &str, query: &st
     expires >= context.now() && sign(&context.url_key, repository, digest, expires) == signature
 }
 
-/// An error in Azure storage's XML format.
+/// Builds an error response in Azure storage's XML format.
 fn storage_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>");
     let mut response = (status, [(header::CONTENT_TYPE, "application/xml")], body).into_response();

@@ -2,7 +2,7 @@
 //!
 //! Everything is generated at start with rcgen (ECDSA P-256): one lab CA whose PEM file is
 //! exported for clients to trust, a good certificate for `127.0.0.1`, `localhost` and `::1`, an
-//! expired one, one for the wrong host name, and one from a second CA that nobody is told about.
+//! expired one, one for the wrong host name, and one from a second CA that no client trusts.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
@@ -22,7 +22,7 @@ use crate::state::Settings;
 
 /// The server certificates, one per TLS behaviour.
 pub struct TlsMaterial {
-    /// The lab CA in PEM, the file clients are told to trust.
+    /// The lab CA in PEM, the file clients must trust.
     pub ca_pem: String,
     good: Arc<CertifiedKey>,
     expired: Arc<CertifiedKey>,

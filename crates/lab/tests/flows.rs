@@ -55,7 +55,7 @@ async fn admin_token_pulls_manifest_and_blob() {
     assert_eq!(manifest.status, 200, "{}", manifest.text());
     let layer = manifest.json()["layers"][0]["digest"].as_str().unwrap().to_string();
 
-    // The blob answer is a redirect to the storage listener.
+    // The blob response is a redirect to the storage listener.
     let blob_url = format!("{}/v2/hello-world/blobs/{layer}", lab.base_url());
     let redirect = Call::get(&blob_url).bearer(&token).send().await.unwrap();
     assert_eq!(redirect.status, 307, "{}", redirect.text());

@@ -1,5 +1,5 @@
 //! Blob downloads: after distribution confirms the token and the blob, the login server
-//! answers 307 to the storage listener with a signed, expiring URL, as ACR redirects to its
+//! responds 307 to the storage listener with a signed, expiring URL, as ACR redirects to its
 //! data endpoint or to blob storage.
 
 use axum::body::Body;
@@ -22,8 +22,8 @@ pub fn blob_reference(path: &str) -> Option<(&str, &str)> {
     (!repository.is_empty() && storage::valid_digest(digest)).then_some((repository, digest))
 }
 
-/// Answers a blob `GET`: distribution's own answer when it refuses (401, 404), otherwise a 307
-/// to the storage listener, or to wherever the scenario sends it.
+/// Responds to a blob `GET` with distribution's own response when it rejects the request (401,
+/// 404), otherwise with a 307 to the storage listener or wherever the scenario sends it.
 pub async fn redirect(context: &Context, request: Request) -> Response {
     let scenario = context.settings.current().scenario;
     let path_and_query = request.uri().path_and_query().map(|value| value.to_string()).unwrap_or_default();

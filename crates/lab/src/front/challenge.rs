@@ -15,7 +15,7 @@ const BIG_HEADER_BYTES: usize = 64 * 1024;
 
 const UNAUTHORIZED: &str = "authentication required, visit https://aka.ms/acr/authorization for more information.";
 
-/// Answers `GET /v2/`. Healthy scenarios pass the request to distribution, whose challenge names
+/// Responds to `GET /v2/`. Healthy scenarios pass the request to distribution, whose challenge names
 /// the lab's token endpoint as realm and the login server as service.
 pub async fn challenge(State(context): State<Arc<Context>>, request: Request) -> Response {
     let realm = format!("{}/oauth2/token", context.login_base);

@@ -1,5 +1,5 @@
-//! Hostile token answers: what a broken or malicious server may send, which the checks must
-//! survive with a clear code inside their timeout.
+//! Hostile token responses: what a broken or malicious server may send. The checks must survive
+//! them with a clear code inside their timeout.
 
 use std::time::Duration;
 
@@ -12,10 +12,10 @@ use futures_util::stream;
 use super::json_response;
 use crate::scenario::Scenario;
 
-/// Size of the `hostile-big-body` answer.
+/// Size of the `hostile-big-body` response.
 const BIG_BODY_BYTES: usize = 10 * 1024 * 1024;
 
-/// Returns the hostile token answer of `scenario`, or `None` for other scenarios.
+/// Returns the hostile token response of `scenario`, or `None` for other scenarios.
 pub fn token_answer(scenario: Scenario) -> Option<Response> {
     let response = match scenario {
         Scenario::HostileBigBody => {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -18,6 +18,25 @@ use crate::scenario::Scenario;
 use crate::token::TokenError;
 
 const UNAUTHORIZED: &str = "authentication required, visit https://aka.ms/acr/authorization for more information.";
+
+/// The reason a token request is rejected, sent as an ACR error body.
+enum Refusal {
+    Unauthorized(String),
+    BadRequest { code: &'static str, message: String },
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Unauthorized(message) => unauthorized(&message),
+            Refusal::BadRequest { code, message } => acr_error(StatusCode::BAD_REQUEST, code, &message),
+        }
+    }
+}
+
+fn bad_request(message: impl Into<String>) -> Refusal {
+    Refusal::BadRequest { code: "BAD_REQUEST", message: message.into() }
+}
 
 /// Form fields of a token or exchange request, in order; `scope` may repeat.
 struct Form(Vec<(String, String)>);
@@ -95,11 +114,11 @@ pub async fn token_get(State(context): State<Arc<Context>>, headers: HeaderMap, 
     let identity = match basic_credentials(&headers) {
         Some((username, password)) => identify(&context, &username, &password),
         None if context.settings.current().scenario == Scenario::AnonymousPull => Ok(Identity::Anonymous),
-        None => Err(unauthorized(UNAUTHORIZED)),
+        None => Err(Refusal::Unauthorized(UNAUTHORIZED.to_string())),
     };
     match identity {
         Ok(identity) => issue(&context, &identity, &parse_scopes(form.all("scope"))),
-        Err(response) => response,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -116,24 +135,24 @@ pub async fn token_post(State(context): State<Arc<Context>>, body: Bytes) -> Res
     let identity = match form.get("grant_type").unwrap_or_default() {
         "refresh_token" => match form.get("refresh_token") {
             Some(token) => refresh_identity(&context, token),
-            None => Err(acr_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the form field refresh_token is missing")),
+            None => Err(bad_request("the form field refresh_token is missing")),
         },
         "password" => match (form.get("username"), form.get("password")) {
             (Some(username), Some(password)) => identify(&context, username, password),
-            _ => Err(acr_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the form fields username and password are required")),
+            _ => Err(bad_request("the form fields username and password are required")),
         },
         other => {
             let message = format!("grant_type '{other}' is not supported; use refresh_token or password");
-            Err(acr_error(StatusCode::BAD_REQUEST, "UNSUPPORTED_GRANT_TYPE", &message))
+            Err(Refusal::BadRequest { code: "UNSUPPORTED_GRANT_TYPE", message })
         }
     };
     match identity {
         Ok(identity) => issue(&context, &identity, &parse_scopes(form.all("scope"))),
-        Err(response) => response,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
-/// The answers of scenarios that break the token endpoint whatever the credentials.
+/// Returns the response of a scenario that breaks the token endpoint whatever the credentials.
 fn token_scenario(context: &Context) -> Option<Response> {
     let scenario = context.settings.current().scenario;
     match scenario {
@@ -158,7 +177,7 @@ fn issue(context: &Context, identity: &Identity, scopes: &[Scope]) -> Response {
 }
 
 /// Resolves a user name and password: admin, token user, or the null GUID with a refresh token.
-fn identify(context: &Context, username: &str, password: &str) -> Result<Identity, Response> {
+fn identify(context: &Context, username: &str, password: &str) -> Result<Identity, Refusal> {
     if username == NULL_GUID {
         return refresh_identity(context, password);
     }
@@ -169,16 +188,17 @@ fn identify(context: &Context, username: &str, password: &str) -> Result<Identit
         return Ok(Identity::TokenUser { username: username.to_string(), repository: context.repository.clone() });
     }
     tracing::debug!(username, "token request with unknown credentials");
-    Err(unauthorized(UNAUTHORIZED))
+    Err(Refusal::Unauthorized(UNAUTHORIZED.to_string()))
 }
 
-fn refresh_identity(context: &Context, token: &str) -> Result<Identity, Response> {
+fn refresh_identity(context: &Context, token: &str) -> Result<Identity, Refusal> {
+    const EXPIRED: &str = "the refresh token has expired; sign in again";
     if context.settings.current().scenario == Scenario::RefreshTokenExpired {
-        return Err(unauthorized("the refresh token has expired; sign in again"));
+        return Err(Refusal::Unauthorized(EXPIRED.to_string()));
     }
     context.identity_from_refresh_token(token).map_err(|error| match error {
-        TokenError::Expired => unauthorized("the refresh token has expired; sign in again"),
-        other => unauthorized(&format!("the refresh token is not valid: {other}")),
+        TokenError::Expired => Refusal::Unauthorized(EXPIRED.to_string()),
+        other => Refusal::Unauthorized(format!("the refresh token is not valid: {other}")),
     })
 }
 

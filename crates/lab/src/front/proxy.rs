@@ -1,4 +1,4 @@
-//! Passing registry requests to distribution and its answers back, unchanged.
+//! Forwarding of registry requests to distribution, and of its responses back, unchanged.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -45,8 +45,8 @@ pub async fn forward(context: &Context, request: Request) -> Response {
             Response::from_parts(parts, Body::new(body))
         }
         Err(error) => {
-            tracing::error!(cause = %error, distribution = %context.distribution, "distribution did not answer");
-            acr_error(StatusCode::BAD_GATEWAY, "UNAVAILABLE", "the registry backend did not answer")
+            tracing::error!(cause = %error, distribution = %context.distribution, "distribution did not respond");
+            acr_error(StatusCode::BAD_GATEWAY, "UNAVAILABLE", "the registry backend did not respond")
         }
     }
 }

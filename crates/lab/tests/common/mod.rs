@@ -1,5 +1,5 @@
-//! A small HTTP client for the lab's tests: one request per connection, no redirects followed,
-//! raw bytes kept, so hostile answers can be asserted exactly.
+//! A small HTTP client for the lab's tests. It sends one request per connection, follows no
+//! redirects and keeps the raw bytes, so hostile responses can be asserted exactly.
 
 #![allow(dead_code)]
 
@@ -94,7 +94,7 @@ impl Call {
         self
     }
 
-    /// Sends the request and reads the whole answer within the timeout.
+    /// Sends the request and reads the whole response within the timeout.
     pub async fn send(self) -> Result<Answer, String> {
         let timeout = self.timeout;
         match tokio::time::timeout(timeout, self.send_unbounded()).await {
