@@ -1,11 +1,13 @@
 //! Share links: a whole [`Report`] packed into the fragment of a URL.
 //!
 //! A payload is base64url (no padding) of one version byte followed by the raw-deflate
-//! compression of the report's postcard encoding. The fragment is never sent to the server that
+//! compression of the report's postcard encoding (see [`wire`] for how findings are stored). The fragment is never sent to the server that
 //! hosts the page, and the report holds no secret: checks record no credential as evidence.
 //!
 //! Decoding is total: every input returns either a report or a [`ShareError`] that tells the
 //! user what is wrong with the link, within fixed size limits.
+
+mod wire;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -13,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::REPORT_FORMAT;
 use crate::{Evidence, Lang, Localize, Report};
+use wire::WireReport;
 
 /// The version byte of the payloads this build writes. Postcard is not self-describing, so any
 /// change to the report's types must bump [`REPORT_FORMAT`], and with it this byte.
@@ -109,8 +112,8 @@ impl Localize for ShareError {
 
 /// Encodes a report as a share payload (the part after `report=` in the fragment).
 pub fn encode(report: &Report) -> String {
-    let packed = postcard::to_allocvec(report)
-        .expect("a report holds only types that postcard can serialize");
+    let packed = postcard::to_allocvec(&WireReport::from_report(report))
+        .expect("a wire report holds only types that postcard can serialize");
     let compressed = miniz_oxide::deflate::compress_to_vec(&packed, 10);
 
     let mut bytes = Vec::with_capacity(compressed.len() + 1);
@@ -127,9 +130,12 @@ pub fn decode(payload: &str) -> Result<Report, ShareError> {
         return Err(ShareError::Empty);
     }
     if payload.len() > MAX_PAYLOAD_CHARS {
-        return Err(ShareError::TooLong {
-            chars: payload.chars().count(),
-        });
+        // A payload is ASCII, so a text with more bytes than characters is no payload at all.
+        let chars = payload.chars().count();
+        if chars <= MAX_PAYLOAD_CHARS {
+            return Err(ShareError::NotBase64);
+        }
+        return Err(ShareError::TooLong { chars });
     }
 
     let bytes = URL_SAFE_NO_PAD
@@ -146,53 +152,108 @@ pub fn decode(payload: &str) -> Result<Report, ShareError> {
             _ => ShareError::Corrupt,
         })?;
 
-    let (report, rest): (Report, &[u8]) =
+    let (wire, rest): (WireReport, &[u8]) =
         postcard::take_from_bytes(&packed).map_err(|_| ShareError::Malformed)?;
-    if !rest.is_empty() || report.format != REPORT_FORMAT {
+    if !rest.is_empty() {
+        return Err(ShareError::Malformed);
+    }
+    let report = wire.into_report().map_err(|_| ShareError::Malformed)?;
+    if report.format != REPORT_FORMAT {
         return Err(ShareError::Malformed);
     }
     Ok(report)
+}
+
+/// Finds the payload in whatever a user pastes: a whole link (`https://host/path#report=...`),
+/// a fragment (`#pair=...&report=...`), `report=...` alone, or the bare payload. Returns an
+/// empty text when a link or fragment carries no `report=`, which [`decode`] rejects as
+/// [`ShareError::Empty`].
+pub fn payload_from_link(link: &str) -> &str {
+    let link = link.trim();
+    let fragment = match link.split_once('#') {
+        Some((_, fragment)) => fragment,
+        None if link.contains("://") => return "",
+        None => link,
+    };
+    if let Some(payload) = fragment
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("report="))
+    {
+        return payload;
+    }
+
+    // Without `report=`, only a text with no `&` and no `=` before its padding is a payload.
+    let is_bare = !fragment.trim_end_matches('=').contains(['=', '&']);
+    if is_bare {
+        fragment
+    } else {
+        ""
+    }
+}
+
+/// Decodes the report in a pasted link, fragment or payload (see [`payload_from_link`]).
+pub fn decode_link(link: &str) -> Result<Report, ShareError> {
+    decode(payload_from_link(link))
+}
+
+/// Builds a share link from the address of the page that made the report: the page's origin
+/// and path, without its query or fragment (which may carry the helper's pairing secret or an
+/// embedder's origin), then `#report=` and the payload.
+pub fn link(page_url: &str, report: &Report) -> String {
+    let base = page_url
+        .split_once('#')
+        .map_or(page_url, |(base, _)| base);
+    let base = base.split_once('?').map_or(base, |(base, _)| base);
+    format!("{base}#report={}", encode(report))
 }
 
 /// Returns a copy of the report with the registry name and every IP address replaced, for
 /// sharing outside the team. Codes, statuses and timings stay, so the diagnosis still reads.
 pub fn anonymize(report: &Report) -> Report {
     let mut hidden = report.clone();
-    let registry = report.registry.clone();
-    let name = registry_label(&registry);
+    let registry = report.registry.as_str();
+    let name = registry_label(registry);
 
-    hidden.registry = hide_text(&report.registry, &registry, name);
+    hidden.registry = hide_text(registry, registry, name);
     for result in &mut hidden.results {
         for Evidence { value, .. } in &mut result.evidence {
-            *value = hide_text(value, &registry, name);
+            *value = hide_text(value, registry, name);
         }
-        result.finding = hide_finding(&result.finding, &registry, name);
+        result.finding = hide_finding(&result.finding, registry, name);
     }
     hidden
 }
 
 /// The registry's first DNS label (`myreg` of `myreg.azurecr.io`), which also appears alone in
-/// data endpoint and storage host names.
+/// data endpoint and storage host names. Empty for an IP address, which is hidden as one.
 fn registry_label(registry: &str) -> &str {
     let host = registry.split(':').next().unwrap_or(registry);
-    host.split('.').next().unwrap_or(host)
+    let label = host.split('.').next().unwrap_or(host);
+    if label.len() < 3 || label.chars().all(|c| c.is_ascii_digit()) {
+        return "";
+    }
+    label
 }
 
 /// Replaces a finding's text fields through its JSON form, so that every variant, present and
 /// future, is covered without listing them here.
-fn hide_finding(
-    finding: &crate::Finding,
-    registry: &str,
-    name: &str,
-) -> crate::Finding {
+fn hide_finding(finding: &crate::Finding, registry: &str, name: &str) -> crate::Finding {
     let json = serde_json::to_value(finding).expect("a finding serializes to JSON");
     let hidden = hide_json(json, registry, name);
-    serde_json::from_value(hidden.clone()).unwrap_or_else(|_| finding.clone())
+
+    // NOTE: a registry whose whole name is a bare word such as `docker` may also match a variant
+    // name; the finding then fails to read back and is kept as it was (its evidence is hidden).
+    serde_json::from_value(hidden).unwrap_or_else(|_| finding.clone())
 }
 
 fn hide_json(value: serde_json::Value, registry: &str, name: &str) -> serde_json::Value {
     use serde_json::Value;
     match value {
+        // Variant tags (`"kind": "login_server"`, `"Registry"`) are identifiers: only texts that
+        // are not plain identifiers can hold a host name or an address.
+        Value::String(text) if is_identifier(&text) && !text.eq_ignore_ascii_case(registry) => {
+            Value::String(text)
+        }
         Value::String(text) => Value::String(hide_text(&text, registry, name)),
         Value::Array(items) => Value::Array(
             items
@@ -210,17 +271,36 @@ fn hide_json(value: serde_json::Value, registry: &str, name: &str) -> serde_json
     }
 }
 
-/// Replaces the login server, the registry's label and IPv4/IPv6 addresses in one text.
+fn is_identifier(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Replaces the login server, the registry's label and IPv4/IPv6 addresses in one text. Host
+/// names are compared without regard to ASCII case, as DNS does.
 fn hide_text(text: &str, registry: &str, name: &str) -> String {
-    let mut out = if registry.is_empty() {
-        text.to_owned()
-    } else {
-        text.replace(registry, "registry.hidden")
-    };
-    if name.len() >= 3 && !name.chars().all(|c| c.is_ascii_digit()) {
-        out = out.replace(name, "registry");
-    }
+    let mut out = replace_ignore_ascii_case(text, registry, "registry.hidden");
+    out = replace_ignore_ascii_case(&out, name, "registry");
     hide_addresses(&out)
+}
+
+fn replace_ignore_ascii_case(text: &str, needle: &str, replacement: &str) -> String {
+    if needle.is_empty() {
+        return text.to_owned();
+    }
+    let lower_text = text.to_ascii_lowercase();
+    let lower_needle = needle.to_ascii_lowercase();
+
+    // ASCII lower-casing keeps every byte offset, so matches in the copy are matches in `text`.
+    let mut out = String::with_capacity(text.len());
+    let mut start = 0;
+    while let Some(found) = lower_text[start..].find(&lower_needle) {
+        let at = start + found;
+        out.push_str(&text[start..at]);
+        out.push_str(replacement);
+        start = at + needle.len();
+    }
+    out.push_str(&text[start..]);
+    out
 }
 
 /// Replaces every IPv4 or IPv6 address in a text with `x.x.x.x` or `x::x`, keeping a port
@@ -261,3 +341,6 @@ fn hide_address_token(token: &str) -> String {
     }
     token.to_owned()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,546 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::rules::environment::{EnvironmentFinding, Version};
+use crate::rules::registry::{ClockSource, Failure, RegistryFinding, TokenFlow};
+use crate::{CheckId, CheckResult, Code, Finding, Side, Status};
+
+/// The address a deployed page would have; share links start with it.
+const PAGE_URL: &str = "https://acr-health.example.test/tools/acr-health/";
+
+fn result(
+    check: CheckId,
+    side: Side,
+    status: Status,
+    code: Option<Code>,
+    finding: impl Into<Finding>,
+    evidence: &[(&str, &str)],
+    elapsed_ms: u32,
+) -> CheckResult {
+    CheckResult {
+        check,
+        side,
+        status,
+        code,
+        finding: finding.into(),
+        evidence: evidence
+            .iter()
+            .map(|(label, value)| Evidence::new(*label, *value))
+            .collect(),
+        elapsed_ms,
+    }
+}
+
+/// A report as a real run with the helper makes it: the browser's registry checks, blocked by
+/// CORS, and the machine's DNS, TLS, registry and tool checks, with the evidence each records.
+fn typical_report() -> Report {
+    use Side::{Browser, Machine};
+    use Status::{Fail, Pass, Skipped, Warning};
+
+    let host = "contosoregistry.azurecr.io";
+    let v2 = "https://contosoregistry.azurecr.io/v2/";
+    let token_url = "https://contosoregistry.azurecr.io/oauth2/token";
+    let exchange_url = "https://contosoregistry.azurecr.io/oauth2/exchange";
+    let challenge = "Bearer realm=\"https://contosoregistry.azurecr.io/oauth2/token\",service=\"contosoregistry.azurecr.io\"";
+    let blob = "https://contosoregistry.azurecr.io/v2/hello-world/blobs/sha256:d2c94e258dcb3c5ac2798d32e1249e42ef01cba4841c2234249495f87264ac5a";
+    let data = "contosoregistry.westeurope.data.azurecr.io";
+
+    let results = vec![
+        result(CheckId::LoginServer, Browser, Pass, None,
+            RegistryFinding::LoginServer { login_server: host.into(), cloud: None }, &[], 0),
+        result(CheckId::Reachability, Browser, Pass, None,
+            RegistryFinding::Reached { url: v2.into(), status: None },
+            &[("url", v2), ("elapsed_ms", "84")], 84),
+        result(CheckId::Challenge, Browser, Fail, Some(Code::ConnectivityCors),
+            RegistryFinding::RequestFailed { url: v2.into(), failure: Failure::CorsBlocked },
+            &[("url", v2), ("elapsed_ms", "61")], 61),
+        result(CheckId::Cors, Browser, Fail, Some(Code::ConnectivityCors),
+            RegistryFinding::CorsBlocked { url: v2.into() }, &[("url", v2)], 61),
+        result(CheckId::AadExchange, Browser, Skipped, None,
+            RegistryFinding::SkippedCorsBlocked, &[], 0),
+        result(CheckId::AccessToken, Browser, Skipped, None,
+            RegistryFinding::SkippedCorsBlocked, &[], 0),
+        result(CheckId::Clock, Browser, Skipped, None, RegistryFinding::SkippedCorsBlocked, &[], 0),
+        result(CheckId::DataPath, Browser, Skipped, None, RegistryFinding::SkippedCorsBlocked, &[], 0),
+        result(CheckId::Dns, Machine, Pass, None,
+            EnvironmentFinding::DnsResolved { host: host.into(), count: 1, private: 0 },
+            &[("address", "20.61.140.34"), ("address", "2603:1020:206:3::1f")], 12),
+        result(CheckId::Proxy, Machine, Pass, None, EnvironmentFinding::ProxyNone, &[], 0),
+        result(CheckId::Tls, Machine, Warning, None,
+            EnvironmentFinding::TlsExpiresSoon { host: host.into(), days: 12 },
+            &[("issuer", "CN=Microsoft Azure RSA TLS Issuing CA 04, O=Microsoft Corporation, C=US"),
+              ("not_after", "2026-12-16T23:59:59Z")], 95),
+        result(CheckId::Challenge, Machine, Pass, None,
+            RegistryFinding::ChallengeIssued {
+                url: v2.into(),
+                realm: token_url.into(),
+                service: host.into(),
+            },
+            &[("url", v2), ("status", "401"), ("www-authenticate", challenge),
+              ("date", "Fri, 04 Dec 2026 20:49:34 GMT"),
+              ("x-ms-correlation-request-id", "6f1a1c72-2b3e-4e43-9d0b-52f8a9e1d3c4")], 88),
+        result(CheckId::AadExchange, Machine, Pass, None,
+            RegistryFinding::RefreshTokenIssued { url: exchange_url.into(), expires_at_ms: Some(1_796_482_174_000) },
+            &[("url", exchange_url), ("status", "200"), ("elapsed_ms", "231")], 231),
+        result(CheckId::AccessToken, Machine, Pass, None,
+            RegistryFinding::TokenGranted {
+                url: token_url.into(),
+                flow: TokenFlow::RefreshToken,
+                scope: "repository:hello-world:pull".into(),
+                granted: vec!["pull".into()],
+                expires_at_ms: Some(1_796_471_374_000),
+            },
+            &[("url", token_url), ("status", "200"), ("scope", "repository:hello-world:pull")], 143),
+        result(CheckId::Clock, Machine, Pass, None,
+            RegistryFinding::ClockInSync {
+                source: ClockSource::DateHeader,
+                server_ms: 1_796_460_574_000,
+                local_ms: 1_796_460_574_420,
+            },
+            &[("date", "Fri, 04 Dec 2026 20:49:34 GMT")], 0),
+        result(CheckId::DataPath, Machine, Fail, Some(Code::ConnectivityDataEndpoint),
+            RegistryFinding::RequestFailed {
+                url: format!("https://{data}/"),
+                failure: Failure::Network { detail: "connection to 20.50.2.13:443 refused".into() },
+            },
+            &[("url", blob), ("status", "307"), ("location", &format!("https://{data}/")),
+              ("error", "tcp connect error: Connection refused (os error 111)")], 30_012),
+        result(CheckId::DockerCommand, Machine, Pass, None,
+            EnvironmentFinding::CommandFound { name: "docker".into(), path: "/usr/bin/docker".into() },
+            &[("command", "docker"), ("path", "/usr/bin/docker")], 2),
+        result(CheckId::DockerDaemon, Machine, Pass, None,
+            EnvironmentFinding::DaemonReachable { version: "28.2.2".into(), platform: "linux/amd64".into() },
+            &[("command", "docker version --format json"), ("exit_status", "0")], 61),
+        result(CheckId::DockerVersion, Machine, Pass, None,
+            EnvironmentFinding::VersionFound { name: "docker".into(), version: Version::new(28, 2, 2) },
+            &[("output", "Docker version 28.2.2, build e6534b4")], 23),
+        result(CheckId::DockerPull, Machine, Skipped, None, EnvironmentFinding::PullNeedsConsent, &[], 0),
+        result(CheckId::HelmCommand, Machine, Fail, Some(Code::HelmCommand),
+            EnvironmentFinding::CommandNotFound { name: "helm".into() }, &[("command", "helm")], 1),
+        result(CheckId::HelmVersion, Machine, Skipped, None,
+            EnvironmentFinding::SkippedNoCommand { name: "helm".into() }, &[], 0),
+        result(CheckId::NotaryVersion, Machine, Pass, None, EnvironmentFinding::NotaryAbsent, &[], 1),
+    ];
+
+    Report {
+        format: REPORT_FORMAT,
+        tool_version: "0.1.0".into(),
+        registry: host.into(),
+        cloud: "AzureCloud".into(),
+        started_at_ms: 1_796_460_573_915,
+        browser: Some("Chrome 143".into()),
+        helper_version: Some("0.1.0".into()),
+        results,
+    }
+}
+
+/// Builds a payload with any version byte and any (uncompressed) content.
+fn payload_of(version: u8, content: &[u8]) -> String {
+    let mut bytes = vec![version];
+    bytes.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(content, 6));
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn wire_bytes(report: &Report) -> Vec<u8> {
+    postcard::to_allocvec(&WireReport::from_report(report)).expect("a wire report serializes")
+}
+
+fn all_text(report: &Report) -> String {
+    serde_json::to_string(report).expect("a report serializes to JSON")
+}
+
+#[test]
+fn typical_report_round_trips() {
+    let report = typical_report();
+
+    let decoded = decode(&encode(&report));
+
+    assert_eq!(decoded, Ok(report));
+}
+
+#[test]
+fn typical_link_fits_2000_chars() {
+    let report = typical_report();
+
+    let link = link(PAGE_URL, &report);
+
+    println!("share link of a typical report with helper results: {} characters", link.len());
+    assert!(link.len() <= 2000, "the link is {} characters long", link.len());
+}
+
+#[test]
+fn link_drops_query_and_fragment() {
+    let report = typical_report();
+    let url = format!("{PAGE_URL}?registry=x&embedder=https://portal.example.test#pair=s3cret");
+
+    let link = link(&url, &report);
+
+    assert!(link.starts_with(&format!("{PAGE_URL}#report=")));
+    assert!(!link.contains("s3cret"));
+    assert!(!link.contains("embedder"));
+}
+
+#[test]
+fn decode_link_reads_pasted_forms() {
+    let report = typical_report();
+    let payload = encode(&report);
+    let forms = [
+        format!("{PAGE_URL}#report={payload}"),
+        format!("  {PAGE_URL}#pair=abc&report={payload}\n"),
+        format!("#report={payload}"),
+        format!("report={payload}"),
+        payload.clone(),
+        format!("{payload}=="),
+    ];
+
+    for form in &forms {
+        assert_eq!(decode_link(form).as_ref(), Ok(&report), "pasted form: {form}");
+    }
+}
+
+#[test]
+fn payload_from_link_without_report_is_empty() {
+    let cases = [
+        "https://acr-health.example.test/",
+        "https://acr-health.example.test/#pair=abc",
+        "#pair=abc&lang=ko",
+        "",
+    ];
+
+    for case in cases {
+        assert_eq!(payload_from_link(case), "", "input: {case:?}");
+        assert_eq!(decode_link(case), Err(ShareError::Empty), "input: {case:?}");
+    }
+}
+
+#[test]
+fn error_empty() {
+    assert_eq!(decode(""), Err(ShareError::Empty));
+    assert_eq!(decode("  \n"), Err(ShareError::Empty));
+    assert_eq!(decode("=="), Err(ShareError::Empty));
+}
+
+#[test]
+fn error_too_long() {
+    let payload = "A".repeat(MAX_PAYLOAD_CHARS + 1);
+
+    assert_eq!(
+        decode(&payload),
+        Err(ShareError::TooLong {
+            chars: MAX_PAYLOAD_CHARS + 1
+        })
+    );
+}
+
+#[test]
+fn error_not_base64() {
+    let payload = encode(&typical_report());
+    let altered = format!("{}+/{}", &payload[..10], &payload[10..]);
+
+    assert_eq!(decode(&altered), Err(ShareError::NotBase64));
+    assert_eq!(decode("abc def"), Err(ShareError::NotBase64));
+    // One base64 character alone carries only six bits: never a whole byte.
+    assert_eq!(decode("A"), Err(ShareError::NotBase64));
+    // Multibyte text longer in bytes than the limit but not in characters.
+    let wide = "가".repeat(MAX_PAYLOAD_CHARS / 2);
+    assert_eq!(decode(&wide), Err(ShareError::NotBase64));
+}
+
+#[test]
+fn error_unknown_version() {
+    let payload = encode(&typical_report());
+    let mut bytes = URL_SAFE_NO_PAD.decode(&payload).expect("our payload is base64url");
+    bytes[0] = PAYLOAD_VERSION.wrapping_add(1);
+    let foreign = URL_SAFE_NO_PAD.encode(&bytes);
+
+    assert_eq!(
+        decode(&foreign),
+        Err(ShareError::UnknownVersion {
+            version: PAYLOAD_VERSION.wrapping_add(1)
+        })
+    );
+}
+
+#[test]
+fn error_corrupt_when_truncated() {
+    let payload = encode(&typical_report());
+    let cut = &payload[..payload.len() / 2];
+
+    assert_eq!(decode(cut), Err(ShareError::Corrupt));
+}
+
+#[test]
+fn error_too_large() {
+    let bomb = payload_of(PAYLOAD_VERSION, &vec![0; MAX_REPORT_BYTES + 1]);
+
+    assert!(bomb.len() < MAX_PAYLOAD_CHARS, "the bomb is {} characters", bomb.len());
+    assert_eq!(decode(&bomb), Err(ShareError::TooLarge));
+}
+
+#[test]
+fn error_malformed() {
+    let mut packed = wire_bytes(&typical_report());
+    let garbage = payload_of(PAYLOAD_VERSION, b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff");
+    packed.push(0);
+    let trailing = payload_of(PAYLOAD_VERSION, &packed);
+    let mut other_format = typical_report();
+    other_format.format = REPORT_FORMAT + 1;
+    let other_format = payload_of(PAYLOAD_VERSION, &wire_bytes(&other_format));
+
+    assert_eq!(decode(&garbage), Err(ShareError::Malformed));
+    assert_eq!(decode(&trailing), Err(ShareError::Malformed));
+    assert_eq!(decode(&other_format), Err(ShareError::Malformed));
+}
+
+#[test]
+fn error_malformed_when_nested_deep() {
+    // A report whose only result has a finding of 100,000 nested lists, 200 KB unpacked. postcard writes the
+    // result's fields in order: check, side, status, code, then the node count and the nodes.
+    let empty = Report {
+        results: Vec::new(),
+        ..typical_report()
+    };
+    let mut packed = wire_bytes(&empty);
+    packed.pop(); // The count of results, 0.
+    packed.extend_from_slice(&[1, 0, 0, 2, 0]);
+    let depth: u32 = 100_000;
+    let mut count = Vec::new();
+    let mut left = depth;
+    while left >= 0x80 {
+        count.push((left as u8) | 0x80);
+        left >>= 7;
+    }
+    count.push(left as u8);
+    packed.extend_from_slice(&count);
+    for _ in 0..depth {
+        packed.extend_from_slice(&[6, 1]); // Node::List(1)
+    }
+    packed.extend_from_slice(&[0, 0, 0]); // Node::Null, no evidence, 0 ms.
+
+    let bomb = payload_of(PAYLOAD_VERSION, &packed);
+
+    assert!(bomb.len() < MAX_PAYLOAD_CHARS, "the payload is {} characters", bomb.len());
+    assert_eq!(decode(&bomb), Err(ShareError::Malformed));
+}
+
+#[test]
+fn errors_read_in_both_languages() {
+    let errors = [
+        ShareError::Empty,
+        ShareError::TooLong { chars: 20_000 },
+        ShareError::NotBase64,
+        ShareError::UnknownVersion { version: 9 },
+        ShareError::Corrupt,
+        ShareError::TooLarge,
+        ShareError::Malformed,
+    ];
+
+    for error in &errors {
+        let en = error.localize(Lang::En);
+        let ko = error.localize(Lang::Ko);
+        assert!(!en.is_empty(), "{error:?}");
+        assert!(ko.chars().any(|c| ('가'..='힣').contains(&c)), "{error:?}: {ko}");
+        assert_ne!(en, ko, "{error:?}");
+    }
+}
+
+#[test]
+fn anonymize_hides_registry() {
+    let hidden = anonymize(&typical_report());
+    let text = all_text(&hidden);
+
+    assert_eq!(hidden.registry, "registry.hidden");
+    assert!(!text.to_ascii_lowercase().contains("contosoregistry"), "{text}");
+}
+
+#[test]
+fn anonymize_hides_ipv4_and_ipv6() {
+    let hidden = anonymize(&typical_report());
+    let text = all_text(&hidden);
+
+    assert!(!text.contains("20.61.140.34"), "{text}");
+    assert!(!text.contains("20.50.2.13"), "{text}");
+    assert!(!text.contains("2603:1020:206:3::1f"), "{text}");
+    assert!(text.contains("x.x.x.x:443"), "{text}");
+}
+
+#[test]
+fn anonymize_keeps_the_diagnosis() {
+    let report = typical_report();
+
+    let hidden = anonymize(&report);
+
+    assert_eq!(hidden.results.len(), report.results.len());
+    for (before, after) in report.results.iter().zip(&hidden.results) {
+        assert_eq!(after.check, before.check);
+        assert_eq!(after.status, before.status);
+        assert_eq!(after.code, before.code);
+        assert_eq!(after.elapsed_ms, before.elapsed_ms);
+        // Each finding is still the same kind of finding.
+        assert_eq!(
+            std::mem::discriminant(&after.finding),
+            std::mem::discriminant(&before.finding)
+        );
+    }
+    assert_eq!(decode(&encode(&hidden)), Ok(hidden));
+}
+
+#[test]
+fn anonymize_loopback_registry() {
+    let mut report = typical_report();
+    report.registry = "127.0.0.1:5000".into();
+    report.results[1].evidence = vec![Evidence::new("url", "http://127.0.0.1:5000/v2/")];
+    report.results[2].evidence = vec![Evidence::new("url", "http://[::1]:5000/v2/")];
+
+    let text = all_text(&anonymize(&report));
+
+    assert!(!text.contains("127.0.0.1"), "{text}");
+    assert!(!text.contains("::1]"), "{text}");
+}
+
+#[test]
+fn hide_addresses_table() {
+    let cases = [
+        ("client with IP '203.0.113.7' is not allowed", "client with IP 'x.x.x.x' is not allowed"),
+        ("from 10.1.2.3.", "from x.x.x.x."),
+        ("at 10.1.2.3:8080/v2", "at x.x.x.x:8080/v2"),
+        ("fe80::1%eth0", "x::x%eth0"),
+        ("::ffff:192.0.2.1", "x::x"),
+        ("version 28.2.2, build e6534b4", "version 28.2.2, build e6534b4"),
+        ("at 20:49:34 GMT", "at 20:49:34 GMT"),
+        ("sha256:d2c94e258dcb", "sha256:d2c94e258dcb"),
+    ];
+
+    for (input, expected) in cases {
+        assert_eq!(hide_addresses(input), expected, "input: {input}");
+    }
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), "[a-z0-9.:/-]{0,40}"]
+}
+
+fn finding() -> impl Strategy<Value = Finding> {
+    prop_oneof![
+        Just(Finding::Registry(RegistryFinding::SkippedCorsBlocked)),
+        (text(), any::<Option<u16>>())
+            .prop_map(|(url, status)| RegistryFinding::Reached { url, status }.into()),
+        (text(), text(), text()).prop_map(|(url, realm, service)| {
+            RegistryFinding::ChallengeIssued { url, realm, service }.into()
+        }),
+        (text(), any::<Option<String>>(), any::<Option<String>>()).prop_map(
+            |(url, client_ip, message)| RegistryFinding::Forbidden { url, client_ip, message }.into()
+        ),
+        (text(), any::<u32>()).prop_map(|(url, after_ms)| {
+            RegistryFinding::RequestFailed { url, failure: Failure::TimedOut { after_ms } }.into()
+        }),
+        (text(), proptest::collection::vec(text(), 0..4), any::<Option<u64>>()).prop_map(
+            |(url, granted, expires_at_ms)| RegistryFinding::TokenGranted {
+                url,
+                flow: TokenFlow::Basic,
+                scope: "repository:hello-world:pull".into(),
+                granted,
+                expires_at_ms,
+            }
+            .into()
+        ),
+        (any::<u64>(), any::<u64>()).prop_map(|(server_ms, local_ms)| {
+            RegistryFinding::ClockSkewed { source: ClockSource::TokenIssuedAt, server_ms, local_ms }
+                .into()
+        }),
+        (text(), any::<(u64, u64, u64)>()).prop_map(|(name, (a, b, c))| {
+            EnvironmentFinding::VersionFound { name, version: Version::new(a, b, c) }.into()
+        }),
+        (text(), any::<i64>())
+            .prop_map(|(host, days)| EnvironmentFinding::TlsExpiresSoon { host, days }.into()),
+    ]
+}
+
+fn check_result() -> impl Strategy<Value = CheckResult> {
+    (
+        proptest::sample::select(CheckId::ALL.to_vec()),
+        any::<bool>(),
+        proptest::sample::select(vec![
+            Status::Pending,
+            Status::Running,
+            Status::Pass,
+            Status::Warning,
+            Status::Fail,
+            Status::Skipped,
+        ]),
+        proptest::option::of(proptest::sample::select(vec![
+            Code::ConnectivityForbidden,
+            Code::ConnectivityCors,
+            Code::DockerDaemon,
+            Code::ClockSkew,
+        ])),
+        finding(),
+        proptest::collection::vec((text(), text()), 0..4),
+        any::<u32>(),
+    )
+        .prop_map(|(check, machine, status, code, finding, evidence, elapsed_ms)| CheckResult {
+            check,
+            side: if machine { Side::Machine } else { Side::Browser },
+            status,
+            code,
+            finding,
+            evidence: evidence
+                .into_iter()
+                .map(|(label, value)| Evidence::new(label, value))
+                .collect(),
+            elapsed_ms,
+        })
+}
+
+fn report() -> impl Strategy<Value = Report> {
+    (
+        text(),
+        text(),
+        text(),
+        any::<u64>(),
+        any::<Option<String>>(),
+        any::<Option<String>>(),
+        proptest::collection::vec(check_result(), 0..24),
+    )
+        .prop_map(
+            |(tool_version, registry, cloud, started_at_ms, browser, helper_version, results)| {
+                Report {
+                    format: REPORT_FORMAT,
+                    tool_version,
+                    registry,
+                    cloud,
+                    started_at_ms,
+                    browser,
+                    helper_version,
+                    results,
+                }
+            },
+        )
+}
+
+proptest! {
+    #[test]
+    fn encode_then_decode_is_identity(report in report()) {
+        let payload = encode(&report);
+
+        prop_assert!(payload.len() <= MAX_PAYLOAD_CHARS || decode(&payload).is_err());
+        if payload.len() <= MAX_PAYLOAD_CHARS {
+            prop_assert_eq!(decode(&payload), Ok(report));
+        }
+    }
+
+    #[test]
+    fn decode_never_panics(input in any::<String>()) {
+        let _ = decode_link(&input);
+    }
+
+    #[test]
+    fn anonymized_report_round_trips(report in report()) {
+        let hidden = anonymize(&report);
+        let payload = encode(&hidden);
+
+        if payload.len() <= MAX_PAYLOAD_CHARS {
+            prop_assert_eq!(decode(&payload), Ok(hidden));
+        }
+    }
+}
