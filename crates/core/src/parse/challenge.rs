@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// One challenge of a `WWW-Authenticate` header, such as
 /// `Bearer realm="https://r.azurecr.io/oauth2/token",service="r.azurecr.io"`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +36,8 @@ impl Challenge {
 }
 
 /// Why a `WWW-Authenticate` header could not be parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ChallengeError {
     /// The header is empty or holds only separators.
     Empty,

@@ -4,7 +4,7 @@
 use super::answers;
 use super::evidence;
 use super::run::Verdict;
-use super::{HttpAnswer, HttpRequest, Method, Redirect, RegistryFinding};
+use super::{ChallengeProblem, HttpAnswer, HttpRequest, Method, Redirect, RegistryFinding};
 use crate::parse::challenge;
 use crate::parse::registry_input::LoginServer;
 use crate::{CheckId, Code, Side};
@@ -35,8 +35,10 @@ pub(crate) fn request(server: &LoginServer) -> HttpRequest {
 }
 
 /// Judges the answer to `GET /v2/`. `aad_requested` is true when the user gave an Azure AD
-/// token, which turns a Bearer challenge without realm or service into
-/// CONNECTIVITY_AAD_LOGIN_ERROR, as `az acr check-health` reports it.
+/// token. Then a challenge that is not Bearer, or a Bearer challenge without realm or service,
+/// means the registry cannot take an Azure AD login: CONNECTIVITY_AAD_LOGIN_ERROR, as
+/// `az acr check-health` reports it. Without an Azure AD token both are
+/// CONNECTIVITY_CHALLENGE_ERROR.
 pub(crate) fn judge(
     answer: &HttpAnswer,
     elapsed_ms: u32,
@@ -46,6 +48,11 @@ pub(crate) fn judge(
     let url = evidence::redact_url(&answer.url);
     let evidence = evidence::answer(answer, elapsed_ms);
     let fail = |finding| Verdict::fail(Code::ConnectivityChallenge, finding, evidence.clone());
+    let no_aad_login_code = if aad_requested {
+        Code::ConnectivityAadLogin
+    } else {
+        Code::ConnectivityChallenge
+    };
 
     match answer.status {
         401 => {}
@@ -79,7 +86,7 @@ pub(crate) fn judge(
         Err(problem) => {
             let finding = RegistryFinding::ChallengeUnreadable {
                 url,
-                problem: problem.to_string(),
+                problem: ChallengeProblem::Syntax(problem),
             };
             return (fail(finding), None);
         }
@@ -92,8 +99,16 @@ pub(crate) fn judge(
             .map(|c| display_scheme(&c.scheme))
             .collect();
         schemes.dedup();
-        return (fail(RegistryFinding::NotBearer { url, schemes }), None);
+        let finding = RegistryFinding::NotBearer { url, schemes };
+        return (Verdict::fail(no_aad_login_code, finding, evidence), None);
     };
+    if bearer.token68.is_some() {
+        let finding = RegistryFinding::ChallengeUnreadable {
+            url,
+            problem: ChallengeProblem::BearerToken68,
+        };
+        return (fail(finding), None);
+    }
     let realm = bearer.param("realm").filter(|realm| is_realm_url(realm));
     let service = bearer
         .param("service")
@@ -119,17 +134,12 @@ pub(crate) fn judge(
             if service.is_none() {
                 missing.push("service".to_owned());
             }
-            let code = if aad_requested {
-                Code::ConnectivityAadLogin
-            } else {
-                Code::ConnectivityChallenge
-            };
             let finding = RegistryFinding::BearerIncomplete {
                 url,
                 missing,
                 aad_requested,
             };
-            (Verdict::fail(code, finding, evidence), None)
+            (Verdict::fail(no_aad_login_code, finding, evidence), None)
         }
     }
 }

@@ -10,7 +10,10 @@ use serde_json::Value;
 use super::answers;
 use super::evidence;
 use super::run::Verdict;
-use super::{Failure, HttpAnswer, HttpRequest, Method, Redirect, RegistryFinding, MAX_REDIRECTS};
+use super::{
+    Failure, HttpAnswer, HttpRequest, ManifestProblem, Method, Redirect, RegistryFinding,
+    MAX_REDIRECTS,
+};
 use crate::parse::registry_input::LoginServer;
 use crate::{CheckId, Code, Evidence, Side};
 
@@ -69,15 +72,21 @@ pub(crate) fn blob_request(
     }
 }
 
-/// Builds the request for a redirect target: no credentials at all.
-pub(crate) fn redirect_request(url: &str) -> HttpRequest {
+/// Builds the request for a redirect target. The token goes only back to the login server
+/// itself, as Docker's client does; any other host gets no credentials.
+pub(crate) fn redirect_request(
+    server: &LoginServer,
+    url: &str,
+    token: Option<&str>,
+) -> HttpRequest {
+    let same_host = host_of(url) == server.authority();
     HttpRequest {
         check: CheckId::DataPath,
         method: Method::Get,
         url: url.to_owned(),
         form: Vec::new(),
         basic: None,
-        bearer: None,
+        bearer: token.filter(|_| same_host).map(str::to_owned),
         accept: None,
         redirect: Redirect::Manual,
     }
@@ -122,28 +131,26 @@ pub(crate) fn judge_manifest(answer: &HttpAnswer, depth: u8, elapsed_ms: u32) ->
         }
     }
 
-    let unreadable = |problem: &str| {
+    let unreadable = |problem: ManifestProblem| {
         ManifestNext::Failed(Verdict::fail(
             Code::ConnectivityDataEndpoint,
             RegistryFinding::ManifestUnreadable {
                 url: url.clone(),
-                problem: problem.to_owned(),
+                problem,
             },
             evidence::answer(answer, elapsed_ms),
         ))
     };
     let manifest: Value = match serde_json::from_slice(&answer.body) {
         Ok(manifest) => manifest,
-        Err(_) if answer.body_truncated => {
-            return unreadable("the manifest is larger than the transport's limit")
-        }
-        Err(_) => return unreadable("the body is not JSON"),
+        Err(_) if answer.body_truncated => return unreadable(ManifestProblem::TooLarge),
+        Err(_) => return unreadable(ManifestProblem::NotJson),
     };
 
     // An index lists manifests per platform: prefer linux/amd64, else the first.
     if let Some(entries) = manifest.get("manifests").and_then(Value::as_array) {
         if depth >= MAX_INDEX_DEPTH {
-            return unreadable("the index nests deeper than two levels");
+            return unreadable(ManifestProblem::NestedTooDeep);
         }
         let is_linux_amd64 = |entry: &&Value| {
             let platform = entry.get("platform");
@@ -156,7 +163,7 @@ pub(crate) fn judge_manifest(answer: &HttpAnswer, depth: u8, elapsed_ms: u32) ->
             .or_else(|| entries.first());
         return match chosen.and_then(digest_of) {
             Some(digest) => ManifestNext::Manifest(digest),
-            None => unreadable("the index lists no manifest with a valid digest"),
+            None => unreadable(ManifestProblem::NoManifest),
         };
     }
 
@@ -179,7 +186,7 @@ pub(crate) fn judge_manifest(answer: &HttpAnswer, depth: u8, elapsed_ms: u32) ->
         .min_by_key(|(size, _)| *size);
     match smallest {
         Some((_, digest)) => ManifestNext::Blob(digest),
-        None => unreadable("the manifest names no blob with a valid digest"),
+        None => unreadable(ManifestProblem::NoBlob),
     }
 }
 
@@ -269,11 +276,14 @@ fn endpoint_failed(answer: &HttpAnswer, endpoint: String, evidence: Vec<Evidence
     )
 }
 
-/// Judges a request on the data path that got no answer. A failure at the login server has the
-/// code of that failure; one anywhere else names the data endpoint.
+/// Judges a request on the data path that got no answer. The manifest comes from the login
+/// server, so its failure has that failure's code. Once the manifest worked, any failure on
+/// the way to the blob (a refused data endpoint, a redirect loop the browser gave up on) is
+/// CONNECTIVITY_DATA_ENDPOINT_ERROR naming the endpoint.
 pub(crate) fn judge_failure(
     url: &str,
     failure: Failure,
+    fetching_blob: bool,
     server: &LoginServer,
     evidence: Vec<Evidence>,
 ) -> Verdict {
@@ -285,7 +295,7 @@ pub(crate) fn judge_failure(
         };
         return Verdict::warn(Code::ConnectivityCors, finding, evidence);
     }
-    if endpoint == server.authority() {
+    if !fetching_blob && endpoint == server.authority() {
         let code = failure.code();
         let finding = RegistryFinding::RequestFailed {
             url: evidence::redact_url(url),

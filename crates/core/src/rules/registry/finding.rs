@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::CredentialKind;
+use crate::parse::challenge::ChallengeError;
 use crate::parse::http_date::format_utc;
 use crate::parse::jwt::JwtError;
 use crate::parse::registry_input::{Cloud, InputError};
@@ -57,6 +58,31 @@ pub enum ClockSource {
     TokenIssuedAt,
     /// The `nbf` claim of the access token.
     TokenNotBefore,
+}
+
+/// What is wrong with a `WWW-Authenticate` header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChallengeProblem {
+    /// The header does not parse.
+    Syntax(ChallengeError),
+    /// A Bearer challenge with a token68 value instead of `realm` and `service` parameters.
+    BearerToken68,
+}
+
+/// What is wrong with a manifest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ManifestProblem {
+    NotJson,
+    /// Larger than the transport's size limit, so cut.
+    TooLarge,
+    /// Indexes nested deeper than the run follows.
+    NestedTooDeep,
+    /// An index with no manifest that has a valid digest.
+    NoManifest,
+    /// An image manifest with no blob that has a valid digest.
+    NoBlob,
 }
 
 /// A credential found expired after the registry rejected it.
@@ -115,7 +141,10 @@ pub enum RegistryFinding {
     /// An answer other than 401, 403 or 429 where a challenge was expected.
     NoChallenge { url: String, status: u16 },
     /// A `WWW-Authenticate` header that does not parse.
-    ChallengeUnreadable { url: String, problem: String },
+    ChallengeUnreadable {
+        url: String,
+        problem: ChallengeProblem,
+    },
     /// Challenges, none of them Bearer.
     NotBearer { url: String, schemes: Vec<String> },
     /// A Bearer challenge without `realm` or `service`, or with a realm that is not a URL.
@@ -197,7 +226,10 @@ pub enum RegistryFinding {
     /// The manifest of the image does not exist (404).
     ManifestNotFound { url: String },
     /// A manifest that is not JSON, or names no blob.
-    ManifestUnreadable { url: String, problem: String },
+    ManifestUnreadable {
+        url: String,
+        problem: ManifestProblem,
+    },
     /// The blob was read, from the endpoint that served it.
     DataPathWorks {
         blob_url: String,
@@ -306,7 +338,8 @@ impl RegistryFinding {
                 "{url} answered HTTP {status} instead of 401 with a challenge."
             ),
             ChallengeUnreadable { url, problem } => format!(
-                "The WWW-Authenticate header from {url} is invalid: {problem}."
+                "The WWW-Authenticate header from {url} is invalid: {}.",
+                challenge_problem_en(problem)
             ),
             NotBearer { url, schemes } => format!(
                 "{url} offers only {} authentication, not Bearer tokens.",
@@ -388,7 +421,10 @@ impl RegistryFinding {
             ManifestNotFound { url } => format!(
                 "{url} answered 404: this repository or tag does not exist, so the data path was not tried. Check another repository to test it."
             ),
-            ManifestUnreadable { url, problem } => format!("The manifest from {url} is unusable: {problem}."),
+            ManifestUnreadable { url, problem } => format!(
+                "The manifest from {url} is unusable: {}.",
+                manifest_problem_en(*problem)
+            ),
             DataPathWorks { blob_url, endpoint, redirected: true } => format!(
                 "A blob was downloaded from {endpoint} after the redirect from {blob_url}."
             ),
@@ -450,7 +486,8 @@ impl RegistryFinding {
                 "{url}이(가) 챌린지가 담긴 401 대신 HTTP {status}로 응답했습니다."
             ),
             ChallengeUnreadable { url, problem } => format!(
-                "{url}의 WWW-Authenticate 헤더 형식이 잘못되었습니다: {problem}."
+                "{url}의 WWW-Authenticate 헤더 형식이 잘못되었습니다: {}.",
+                challenge_problem_ko(problem)
             ),
             NotBearer { url, schemes } => format!(
                 "{url}은(는) {} 인증만 제공하고 Bearer 토큰 인증은 제공하지 않습니다.",
@@ -532,7 +569,10 @@ impl RegistryFinding {
             ManifestNotFound { url } => format!(
                 "{url}이(가) 404로 응답했습니다. 이 리포지토리나 태그가 없어서 데이터 경로는 확인하지 못했습니다. 다른 리포지토리로 다시 점검해 보세요."
             ),
-            ManifestUnreadable { url, problem } => format!("{url}의 매니페스트를 쓸 수 없습니다: {problem}."),
+            ManifestUnreadable { url, problem } => format!(
+                "{url}의 매니페스트를 쓸 수 없습니다: {}.",
+                manifest_problem_ko(*problem)
+            ),
             DataPathWorks { blob_url, endpoint, redirected: true } => format!(
                 "{blob_url}에서 리디렉션된 뒤 {endpoint}에서 블롭을 내려받았습니다."
             ),
@@ -615,6 +655,51 @@ fn token_problem_ko(problem: &TokenError) -> String {
         } => {
             format!("`{field}`의 형식이 잘못됨: {expected}이어야 하는데 {found}임")
         }
+    }
+}
+
+fn challenge_problem_en(problem: &ChallengeProblem) -> String {
+    match problem {
+        ChallengeProblem::Syntax(error) => error.to_string(),
+        ChallengeProblem::BearerToken68 => {
+            "the Bearer challenge carries a bare value instead of realm and service parameters"
+                .to_owned()
+        }
+    }
+}
+
+fn challenge_problem_ko(problem: &ChallengeProblem) -> String {
+    match problem {
+        ChallengeProblem::Syntax(ChallengeError::Empty) => "헤더가 비어 있음".to_owned(),
+        ChallengeProblem::Syntax(ChallengeError::UnexpectedCharacter { at, found }) => {
+            format!("{at}바이트 위치에 예상하지 못한 문자 {found:?}")
+        }
+        ChallengeProblem::Syntax(ChallengeError::UnterminatedQuote { at }) => {
+            format!("{at}바이트 위치에서 시작한 따옴표 문자열이 닫히지 않음")
+        }
+        ChallengeProblem::BearerToken68 => {
+            "Bearer 챌린지에 realm과 service 매개변수 대신 값 하나만 들어 있음".to_owned()
+        }
+    }
+}
+
+fn manifest_problem_en(problem: ManifestProblem) -> &'static str {
+    match problem {
+        ManifestProblem::NotJson => "the body is not JSON",
+        ManifestProblem::TooLarge => "it is larger than the transport's size limit",
+        ManifestProblem::NestedTooDeep => "its indexes nest deeper than two levels",
+        ManifestProblem::NoManifest => "the index lists no manifest with a valid digest",
+        ManifestProblem::NoBlob => "it names no blob with a valid digest",
+    }
+}
+
+fn manifest_problem_ko(problem: ManifestProblem) -> &'static str {
+    match problem {
+        ManifestProblem::NotJson => "본문이 JSON이 아님",
+        ManifestProblem::TooLarge => "전송 크기 제한보다 커서 잘림",
+        ManifestProblem::NestedTooDeep => "인덱스가 두 단계보다 깊게 중첩됨",
+        ManifestProblem::NoManifest => "인덱스에 올바른 다이제스트를 가진 매니페스트가 없음",
+        ManifestProblem::NoBlob => "올바른 다이제스트를 가진 블롭이 없음",
     }
 }
 

@@ -20,7 +20,10 @@ mod run;
 mod token;
 
 pub use credential::{Credential, CredentialKind, NULL_GUID_USER};
-pub use finding::{ClockSource, ExpiredCredential, Failure, RegistryFinding, TokenFlow};
+pub use finding::{
+    ChallengeProblem, ClockSource, ExpiredCredential, Failure, ManifestProblem, RegistryFinding,
+    TokenFlow,
+};
 pub use login_server::login_server;
 pub use reachability::reachability;
 pub use run::RegistryRun;

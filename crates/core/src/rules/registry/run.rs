@@ -203,7 +203,9 @@ impl RegistryRun {
                 token,
                 self.options.side,
             )),
-            Step::Redirect { url, .. } => Some(data_path::redirect_request(url)),
+            Step::Redirect { url, .. } => {
+                Some(data_path::redirect_request(&self.server, url, token))
+            }
             Step::Done => None,
         }
     }
@@ -452,9 +454,23 @@ impl RegistryRun {
             }
         }
 
+        // Once the challenge worked, the login server is reachable, so a failed exchange or
+        // token request is that step's failure, as `az acr check-health` reports it.
+        let step_code = match step {
+            Step::Exchange => Some(Code::ConnectivityRefreshToken),
+            Step::Token(_) => Some(Code::ConnectivityAccessToken),
+            _ => None,
+        };
         let verdict = match step {
-            Step::Blob { .. } | Step::Redirect { .. } | Step::Manifest { .. } => {
-                data_path::judge_failure(&request.url, failure, &self.server, evidence)
+            Step::Manifest { .. } | Step::Blob { .. } | Step::Redirect { .. } => {
+                let fetching_blob = !matches!(step, Step::Manifest { .. });
+                data_path::judge_failure(
+                    &request.url,
+                    failure,
+                    fetching_blob,
+                    &self.server,
+                    evidence,
+                )
             }
             _ if failure == Failure::CorsBlocked => Verdict::warn(
                 Code::ConnectivityCors,
@@ -462,7 +478,7 @@ impl RegistryRun {
                 evidence,
             ),
             _ => {
-                let code = failure.code();
+                let code = step_code.unwrap_or_else(|| failure.code());
                 Verdict::fail(
                     code,
                     RegistryFinding::RequestFailed { url, failure },

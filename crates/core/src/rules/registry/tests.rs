@@ -170,7 +170,10 @@ fn respond(scenario: Scenario, request: &HttpRequest) -> Outcome {
                 detail: "invalid peer certificate: NotValidForName".into(),
             }
         }
-        Hang | HostileDrip => return Outcome::TimedOut { after_ms: 10_000 },
+        Hang => return Outcome::TimedOut { after_ms: 10_000 },
+        HostileDrip if url.contains("/oauth2/token") => {
+            return Outcome::TimedOut { after_ms: 10_000 }
+        }
         CorsOff if url.starts_with(BASE) => return Outcome::CorsBlocked,
         _ => {}
     }
@@ -214,7 +217,7 @@ fn respond(scenario: Scenario, request: &HttpRequest) -> Outcome {
                 401,
                 vec![header(
                     "www-authenticate",
-                    &format!("Bearer {}", "x=\"".repeat(50_000)),
+                    &format!("Bearer {}", "x".repeat(64 * 1024)),
                 )],
                 b"",
             ),
@@ -303,6 +306,22 @@ fn respond(scenario: Scenario, request: &HttpRequest) -> Outcome {
         return answer(url, 200, vec![], manifest.to_string().as_bytes());
     }
 
+    // The blob redirects to itself, on the login server, which checks the token each time.
+    if scenario == HostileRedirectLoop && url.starts_with(&format!("{BASE}/v2/hello-world/blobs/"))
+    {
+        if request.bearer.is_none() {
+            return answer(url, 401, vec![bearer_challenge()], b"");
+        }
+        let round = url
+            .rsplit_once("?loop=")
+            .map_or(0, |(_, n)| n.parse::<u32>().unwrap_or(0));
+        let location = format!(
+            "{BASE}/v2/hello-world/blobs/sha256:c0ffee?loop={}",
+            round + 1
+        );
+        return answer(url, 307, vec![header("location", &location)], b"");
+    }
+
     if url == format!("{BASE}/v2/hello-world/blobs/sha256:c0ffee") {
         let location = format!("{STORAGE}/blobs/c0ffee?sv=2024&sig={SAS_SIG}");
         return answer(url, 307, vec![header("location", &location)], b"");
@@ -324,7 +343,6 @@ fn respond(scenario: Scenario, request: &HttpRequest) -> Outcome {
                 vec![],
                 b"<Error><Code>AuthorizationFailure</Code></Error>",
             ),
-            HostileRedirectLoop => answer(url, 302, vec![header("location", url)], b""),
             _ => answer(url, 200, vec![], b"{\"architecture\":\"amd64\"}"),
         };
     }
@@ -490,7 +508,7 @@ fn scenarios_on_machine() {
         (
             ChallengeBasicOnly,
             aad(false),
-            &[(Challenge, Fail, Some(Code::ConnectivityChallenge))],
+            &[(Challenge, Fail, Some(Code::ConnectivityAadLogin))],
         ),
         (
             BearerNoRealm,
@@ -561,7 +579,7 @@ fn scenarios_on_machine() {
             aad(false),
             &[
                 (AadExchange, Pass, None),
-                (AccessToken, Fail, Some(Code::ConnectivityRefreshToken)),
+                (AccessToken, Fail, Some(Code::ConnectivityAccessToken)),
             ],
         ),
         (
@@ -571,7 +589,7 @@ fn scenarios_on_machine() {
             },
             &[
                 (AadExchange, Skipped, None),
-                (AccessToken, Fail, Some(Code::ConnectivityRefreshToken)),
+                (AccessToken, Fail, Some(Code::ConnectivityAccessToken)),
             ],
         ),
         (
@@ -630,6 +648,11 @@ fn scenarios_on_machine() {
             &[(Challenge, Fail, Some(Code::ConnectivityChallenge))],
         ),
         (
+            HostileBigHeader,
+            aad(false),
+            &[(Challenge, Fail, Some(Code::ConnectivityChallenge))],
+        ),
+        (
             HostileInvalidUtf8,
             password(),
             &[(AccessToken, Fail, Some(Code::ConnectivityAccessToken))],
@@ -642,7 +665,10 @@ fn scenarios_on_machine() {
         (
             HostileDrip,
             password(),
-            &[(Challenge, Fail, Some(Code::ConnectivityNetwork))],
+            &[
+                (Challenge, Pass, None),
+                (AccessToken, Fail, Some(Code::ConnectivityAccessToken)),
+            ],
         ),
         (
             HostileRedirectLoop,
@@ -1246,7 +1272,7 @@ fn findings_localize_in_both_languages() {
         },
         RegistryFinding::ChallengeUnreadable {
             url: url(),
-            problem: "bad".into(),
+            problem: ChallengeProblem::BearerToken68,
         },
         RegistryFinding::NotBearer {
             url: url(),
@@ -1320,7 +1346,7 @@ fn findings_localize_in_both_languages() {
         RegistryFinding::ManifestNotFound { url: url() },
         RegistryFinding::ManifestUnreadable {
             url: url(),
-            problem: "x".into(),
+            problem: ManifestProblem::NoBlob,
         },
         RegistryFinding::DataPathWorks {
             blob_url: url(),
@@ -1350,4 +1376,41 @@ fn findings_localize_in_both_languages() {
         let back: RegistryFinding = serde_json::from_str(&json).expect("deserializes");
         assert_eq!(back, finding);
     }
+}
+
+#[test]
+fn browser_blob_failure_names_data_endpoint() {
+    // In the browser a redirect loop or a refused storage account is one network error on the
+    // blob request, which the browser followed itself.
+    let mut run = RegistryRun::new(server(), password(), RunOptions::new(Side::Browser, NOW_MS));
+    let mut results = Vec::new();
+    while let Some(request) = run.next_request() {
+        let outcome = if request.url.contains("/blobs/") {
+            assert_eq!(request.redirect, Redirect::Follow);
+            Outcome::Network {
+                detail: "TypeError: Failed to fetch".into(),
+            }
+        } else {
+            respond(Scenario::Healthy, &request)
+        };
+        results.extend(run.observe(outcome, 5, NOW_MS));
+    }
+    let data = results
+        .iter()
+        .find(|r| r.check == DataPath)
+        .expect("data path result");
+    assert_eq!(data.status, Fail);
+    assert_eq!(data.code, Some(Code::ConnectivityDataEndpoint));
+}
+
+#[test]
+fn challenge_syntax_problem_localizes() {
+    let finding = RegistryFinding::ChallengeUnreadable {
+        url: format!("{BASE}/v2/"),
+        problem: ChallengeProblem::Syntax(
+            crate::parse::challenge::ChallengeError::UnterminatedQuote { at: 13 },
+        ),
+    };
+    assert!(finding.localize(crate::Lang::En).contains("byte 13"));
+    assert!(finding.localize(crate::Lang::Ko).contains("13바이트"));
 }

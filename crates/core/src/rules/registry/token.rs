@@ -139,7 +139,7 @@ pub(crate) fn judge(
         401 => {
             if let Some(expired_at_ms) = refresh_token.and_then(|token| expired_at(token, now_ms)) {
                 return Judgement::Failed(Verdict::fail(
-                    Code::ConnectivityRefreshToken,
+                    Code::ConnectivityAccessToken,
                     RegistryFinding::CredentialExpired {
                         url,
                         credential: ExpiredCredential::RefreshToken,
@@ -199,11 +199,14 @@ pub(crate) fn judge(
         }
     };
 
-    let expires_at_ms = claims
-        .exp
-        .and_then(|exp| u64::try_from(exp).ok())
-        .map(|exp| exp.saturating_mul(1_000));
-    if let Some(expired_at_ms) = expires_at_ms.filter(|exp| exp + MAX_CLOCK_SKEW_MS < now_ms) {
+    // Expiry is judged on the server's clock (`iat`) when the token has it, so that a skewed
+    // local clock shows up in the clock check rather than as an expired token.
+    let to_ms = |seconds: i64| u64::try_from(seconds).ok().map(|s| s.saturating_mul(1_000));
+    let expires_at_ms = claims.exp.and_then(to_ms);
+    let reference_ms = claims.iat.and_then(to_ms).unwrap_or(now_ms);
+    if let Some(expired_at_ms) =
+        expires_at_ms.filter(|exp| exp.saturating_add(MAX_CLOCK_SKEW_MS) < reference_ms)
+    {
         let finding = RegistryFinding::TokenExpired { url, expired_at_ms };
         return Judgement::Failed(Verdict::fail(
             Code::ConnectivityAccessToken,
