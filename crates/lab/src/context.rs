@@ -63,6 +63,8 @@ impl Context {
 
     /// Signs an access token for `identity` that grants `access`.
     pub fn access_token(&self, identity: &Identity, access: &[Scope]) -> String {
+        // NOTE: distribution checks nbf and exp against the real clock with 60 s of leeway, so in
+        // `clock-skew` with more than a minute of skew it rejects these tokens on registry paths.
         let now = self.now();
         self.registry_signer.sign(&json!({
             "jti": self.registry_signer.random_id(),

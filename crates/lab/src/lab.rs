@@ -194,7 +194,6 @@ impl Lab {
         let transport = if tls { seed::Transport::Tls { cert_dir: &lab.cert_dir } } else { seed::Transport::PlainHttp };
         seed::push(&layout, &lab.login_server(), SEED_REPOSITORY, SEED_TAG, &lab.context.admin, transport)?;
         lab.set(requested)?;
-        lab.distribution_pid();
 
         tracing::info!(
             login_server = %lab.login, storage = %lab.storage, control = %lab.control,
@@ -268,6 +267,14 @@ impl Lab {
     /// Switches to `scenario` with no latency and no skew.
     pub fn set_scenario(&self, scenario: Scenario) -> Result<(), NeedsTls> {
         self.set(Current { scenario, latency_ms: 0, skew_minutes: 0 })
+    }
+
+    /// Switches to the scenario called `name` (as `lab list` prints it) with no latency and no
+    /// skew. Errors name the value when it is unknown or needs TLS mode.
+    pub fn set_scenario_named(&self, name: &str) -> anyhow::Result<()> {
+        let scenario: Scenario = name.parse()?;
+        self.set_scenario(scenario)?;
+        Ok(())
     }
 
     /// Replaces scenario, latency and skew at once.

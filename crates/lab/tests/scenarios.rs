@@ -186,6 +186,10 @@ async fn clock_skew_moves_date_and_tokens() {
     let nbf = claims(&token)["nbf"].as_i64().unwrap();
     let real = now.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     assert!((nbf - real - 30 * 60).abs() < 60, "nbf {nbf} vs now {real}");
+
+    // distribution checks tokens against the real clock, so it rejects the skewed token.
+    let manifest = Call::get(format!("{}/v2/hello-world/manifests/latest", lab.base_url())).bearer(&token).send().await.unwrap();
+    assert_eq!(manifest.status, 401);
 }
 
 #[tokio::test]
@@ -316,6 +320,19 @@ async fn hostile_big_header() {
     let answer = challenge(&lab).await;
     assert_eq!(answer.status, 401);
     assert!(answer.header("www-authenticate").unwrap().len() > 64 * 1024);
+}
+
+#[test]
+fn scenario_switch_by_name() {
+    let lab = start();
+    lab.set_scenario_named("cors-off").unwrap();
+    assert_eq!(lab.current().scenario, Scenario::CorsOff);
+
+    let unknown = lab.set_scenario_named("cors-of").unwrap_err().to_string();
+    assert!(unknown.contains("'cors-of'"), "{unknown}");
+    let needs_tls = lab.set_scenario_named("tls-wrong-host").unwrap_err().to_string();
+    assert!(needs_tls.contains("'tls-wrong-host'"), "{needs_tls}");
+    assert_eq!(lab.current().scenario, Scenario::CorsOff);
 }
 
 #[tokio::test]
