@@ -5,6 +5,9 @@ use std::process::{Child, Command};
 use anyhow::Context as _;
 
 /// A running child process that is killed and reaped on drop, also when a test panics.
+///
+/// NOTE: a lab process that is itself killed with SIGKILL runs no destructor, so its children
+/// keep running until they are killed by PID.
 #[derive(Debug)]
 pub struct Supervised {
     name: &'static str,

@@ -93,6 +93,22 @@ async fn blob_without_token_keeps_distribution_answer() {
 }
 
 #[tokio::test]
+async fn catalog_needs_catalog_scope() {
+    let lab = start();
+    let admin = lab.admin().clone();
+    let url = format!("{}/v2/_catalog", lab.base_url());
+
+    let pull_only = token_for(&lab, &admin.username, &admin.password, "repository:hello-world:pull").await;
+    let answer = Call::get(&url).bearer(pull_only.json()["access_token"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(answer.status, 401);
+
+    let catalog = token_for(&lab, &admin.username, &admin.password, "registry:catalog:*").await;
+    let answer = Call::get(&url).bearer(catalog.json()["access_token"].as_str().unwrap()).send().await.unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    assert_eq!(answer.json()["repositories"], json!(["hello-world"]));
+}
+
+#[tokio::test]
 async fn token_user_limited_to_pull() {
     let lab = start();
     let user = lab.token_user().clone();

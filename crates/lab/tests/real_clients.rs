@@ -100,6 +100,42 @@ async fn skopeo_copy_with_refresh_token_and_blocked_storage() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("403"), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
+/// Returns a refresh token from the exchange, as `az acr login --expose-token` prints one.
+fn refresh_token(lab: &Lab) -> String {
+    let aad = lab.aad_token("tenant-1", "object-1", false);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let exchange = runtime
+        .block_on(
+            Call::post_form(
+                format!("{}/oauth2/exchange", lab.base_url()),
+                &[("grant_type", "access_token"), ("service", &lab.login_server()), ("access_token", &aad)],
+            )
+            .send(),
+        )
+        .unwrap();
+    exchange.json()["refresh_token"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn skopeo_push_needs_push_action() {
+    let lab = Lab::start(LabConfig::default()).expect("the lab starts");
+    let source = image(&lab);
+    let target = format!("docker://{}/copied/hello:1", lab.login_server());
+    let admin = format!("{}:{}", lab.admin().username, lab.admin().password);
+    let token_user = format!("{}:{}", lab.token_user().username, lab.token_user().password);
+
+    // The token user's token lacks push, and distribution rejects the upload.
+    let denied = skopeo(&["copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--src-creds", &admin, "--dest-creds", &token_user, &source, &target]);
+    assert!(!denied.status.success(), "the token user pushed");
+    let stderr = String::from_utf8_lossy(&denied.stderr).to_lowercase();
+    assert!(stderr.contains("unauthorized") || stderr.contains("denied"), "{stderr}");
+
+    let pushed = skopeo(&["copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--src-creds", &admin, "--dest-creds", &admin, &source, &target]);
+    assert_success(&pushed, "skopeo copy as admin");
+    let inspected = skopeo(&["inspect", "--raw", "--tls-verify=false", "--creds", &admin, &target]);
+    assert_success(&inspected, "skopeo inspect of the copy");
+}
+
 /// A dockerd on its own socket and data root, stopped by PID on drop.
 struct Dockerd {
     child: Child,
@@ -203,6 +239,12 @@ fn docker_login_and_pull() {
     let images = daemon.docker(&["image", "inspect", "--format", "{{.Os}}", &reference]);
     assert_success(&images, "docker image inspect");
     assert_eq!(String::from_utf8_lossy(&images.stdout).trim(), "linux");
+
+    // The null GUID with a refresh token from the exchange logs in and pulls too.
+    let refresh = refresh_token(&lab);
+    assert_success(&daemon.docker(&["image", "rm", &reference]), "docker image rm");
+    assert_success(&daemon.login(&lab.login_server(), NULL_GUID, &refresh), "docker login with a refresh token");
+    assert_success(&daemon.docker(&["pull", &reference]), "docker pull with a refresh token");
 
     // With storage blocked, login still succeeds and the pull fails.
     lab.set_scenario(Scenario::Storage403).unwrap();
