@@ -2,6 +2,7 @@
 //! Korean), and the versioned JSON of `--output json` and the helper API.
 
 mod json;
+pub mod markdown;
 mod text;
 
 pub use json::{from_json, to_json, JsonError};
