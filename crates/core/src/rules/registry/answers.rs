@@ -1,4 +1,4 @@
-//! Answers that mean the same thing at every step: 403 (often the firewall, naming the client
+//! Responses that mean the same thing at every step: 403 (often the firewall, naming the client
 //! IP), 429, and any other error status with the registry's message.
 
 use super::evidence::{self, cut, redact_text};

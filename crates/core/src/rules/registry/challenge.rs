@@ -1,5 +1,5 @@
-//! The challenge: `GET /v2/` without credentials must answer 401 with a Bearer challenge that
-//! names the token endpoint (`realm`) and the `service` to ask tokens for.
+//! The challenge: `GET /v2/` without credentials must respond with 401 and a Bearer challenge
+//! that names the token endpoint (`realm`) and the `service` to ask tokens for.
 
 use super::answers;
 use super::evidence;
@@ -34,7 +34,7 @@ pub(crate) fn request(server: &LoginServer) -> HttpRequest {
     }
 }
 
-/// Judges the answer to `GET /v2/`. `aad_requested` is true when the user gave an Azure AD
+/// Judges the response to `GET /v2/`. `aad_requested` is true when the user gave an Azure AD
 /// token. Then a challenge that is not Bearer, or a Bearer challenge without realm or service,
 /// means the registry cannot take an Azure AD login: CONNECTIVITY_AAD_LOGIN_ERROR, as
 /// `az acr check-health` reports it. Without an Azure AD token both are

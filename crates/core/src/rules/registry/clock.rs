@@ -8,7 +8,7 @@ use crate::parse::http_date;
 use crate::parse::jwt::Claims;
 use crate::{Code, Evidence};
 
-/// Judges the clock from an answer's `Date` header. `now_ms` is when the answer arrived; the
+/// Judges the clock from a response's `Date` header. `now_ms` is when the response arrived; the
 /// server wrote the header about half the elapsed time earlier. Returns `None` without a
 /// readable `Date` header (the browser hides it from cross-origin pages unless exposed).
 pub(crate) fn from_date(answer: &HttpAnswer, now_ms: u64, elapsed_ms: u32) -> Option<Verdict> {

@@ -48,6 +48,9 @@ pub(crate) fn manifest_request(
     }
 }
 
+// NOTE: in the page, the registry token stays off storage only because the browser drops
+// `Authorization` on a cross-origin redirect; a browser that kept it would make storage reject
+// the request, and the run would report the data endpoint as failing.
 /// Builds `GET /v2/<repo>/blobs/<digest>`. On the machine the run follows the redirect
 /// itself; in the browser a manual redirect would be opaque, so the browser follows it.
 pub(crate) fn blob_request(
@@ -92,7 +95,7 @@ pub(crate) fn redirect_request(
     }
 }
 
-/// What the run does after a manifest answer.
+/// The next step after a manifest response.
 pub(crate) enum ManifestNext {
     /// An index: fetch the manifest with this digest.
     Manifest(String),
@@ -101,7 +104,7 @@ pub(crate) enum ManifestNext {
     Failed(Verdict),
 }
 
-/// Judges a manifest answer and picks what to fetch next.
+/// Judges a manifest response and picks what to fetch next.
 pub(crate) fn judge_manifest(answer: &HttpAnswer, depth: u8, elapsed_ms: u32) -> ManifestNext {
     let url = evidence::redact_url(&answer.url);
     match answer.status {
@@ -206,14 +209,14 @@ fn digest_of(entry: &Value) -> Option<String> {
     (valid_algorithm && valid_encoded).then(|| digest.to_owned())
 }
 
-/// What the run does after a blob answer.
+/// The next step after a blob response.
 pub(crate) enum BlobNext {
     /// Follow a redirect to this absolute URL.
     Redirect(String),
     Done(Verdict),
 }
 
-/// Judges an answer on the way to the blob. `blob_url` is the registry URL the path started
+/// Judges a response on the way to the blob. `blob_url` is the registry URL the path started
 /// at and `hops` the redirects followed so far.
 pub(crate) fn judge_blob(
     answer: &HttpAnswer,
@@ -276,7 +279,7 @@ fn endpoint_failed(answer: &HttpAnswer, endpoint: String, evidence: Vec<Evidence
     )
 }
 
-/// Judges a request on the data path that got no answer. The manifest comes from the login
+/// Judges a request on the data path that got no response. The manifest comes from the login
 /// server, so its failure has that failure's code. Once the manifest worked, any failure on
 /// the way to the blob (a refused data endpoint, a redirect loop the browser gave up on) is
 /// CONNECTIVITY_DATA_ENDPOINT_ERROR naming the endpoint.

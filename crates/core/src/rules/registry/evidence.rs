@@ -1,4 +1,4 @@
-//! Evidence from requests and answers, with every credential removed before it is recorded.
+//! Evidence from requests and responses, with every credential removed before it is recorded.
 //!
 //! Two layers keep secrets out of reports. Structural redaction replaces the values of
 //! credential fields, `Authorization`-style words and JWT-shaped words in any text it is given.
@@ -49,8 +49,8 @@ const SECRET_KEYS: [&str; 9] = [
     "signature",
 ];
 
-/// Records an answer: URL, status, the headers in [`RECORDED_HEADERS`], an excerpt of an error
-/// body, and the elapsed time. Bodies of successful answers are never recorded, because they
+/// Records a response: URL, status, the headers in [`RECORDED_HEADERS`], an excerpt of an error
+/// body, and the elapsed time. Bodies of successful responses are never recorded, because they
 /// carry tokens.
 pub(crate) fn answer(answer: &HttpAnswer, elapsed_ms: u32) -> Vec<Evidence> {
     let mut evidence = vec![
@@ -86,7 +86,7 @@ pub(crate) fn answer(answer: &HttpAnswer, elapsed_ms: u32) -> Vec<Evidence> {
     evidence
 }
 
-/// Records a request that got no readable answer.
+/// Records a request that got no readable response.
 pub(crate) fn failure(url: &str, outcome: &Outcome, elapsed_ms: u32) -> Vec<Evidence> {
     let mut evidence = vec![Evidence::new("url", redact_url(url))];
     let error = match outcome {

@@ -38,7 +38,7 @@ pub(crate) fn request(
     }
 }
 
-/// Judges the exchange answer. Returns the refresh token on success.
+/// Judges the exchange response. Returns the refresh token on success.
 pub(crate) fn judge(
     answer: &HttpAnswer,
     aad_token: &str,

@@ -14,11 +14,11 @@ use crate::parse::registry_input::{Cloud, InputError};
 use crate::parse::token::TokenError;
 use crate::{Lang, Localize};
 
-/// A request that got no readable answer.
+/// A request that got no readable response.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Failure {
-    /// The browser blocked reading the answer (CORS).
+    /// The browser blocked reading the response (CORS).
     CorsBlocked,
     Network {
         detail: String,
@@ -34,7 +34,7 @@ pub enum Failure {
     },
 }
 
-/// How the access token was requested.
+/// The grant the access token was requested with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenFlow {
@@ -48,11 +48,11 @@ pub enum TokenFlow {
     Anonymous,
 }
 
-/// Where the server's time came from.
+/// The source of the server's time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClockSource {
-    /// The `Date` header of an answer.
+    /// The `Date` header of a response.
     DateHeader,
     /// The `iat` claim of the access token.
     TokenIssuedAt,
@@ -60,7 +60,7 @@ pub enum ClockSource {
     TokenNotBefore,
 }
 
-/// What is wrong with a `WWW-Authenticate` header.
+/// The problem with a `WWW-Authenticate` header.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChallengeProblem {
@@ -70,7 +70,7 @@ pub enum ChallengeProblem {
     BearerToken68,
 }
 
-/// What is wrong with a manifest.
+/// The problem with a manifest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ManifestProblem {
@@ -99,11 +99,11 @@ pub enum ExpiredCredential {
 pub enum RegistryFinding {
     /// The check did not run because an earlier step failed.
     SkippedAfterFailure,
-    /// The check did not run because the browser may not read the registry's answers.
+    /// The check did not run because the browser may not read the registry's responses.
     SkippedCorsBlocked,
     /// The exchange did not run because the credential is not an Azure AD token.
     SkippedExchangeNotNeeded { credential: CredentialKind },
-    /// No answer carried a `Date` header and no token carried a time claim.
+    /// No response carried a `Date` header and no token carried a time claim.
     SkippedNoServerTime,
     /// The input names this login server.
     LoginServer {
@@ -112,13 +112,13 @@ pub enum RegistryFinding {
     },
     /// The input is not a registry; nothing was requested.
     InvalidInput { error: InputError },
-    /// The server answered; `status` is `None` for an opaque `no-cors` answer.
+    /// The server responded; `status` is `None` for an opaque `no-cors` response.
     Reached { url: String, status: Option<u16> },
-    /// The request got no answer.
+    /// The request got no response.
     RequestFailed { url: String, failure: Failure },
-    /// The reachability probe got no answer.
+    /// The reachability probe got no response.
     Unreachable { failure: Failure },
-    /// `GET /v2/` answered 401 with a usable Bearer challenge.
+    /// `GET /v2/` responded with 401 and a usable Bearer challenge.
     ChallengeIssued {
         url: String,
         realm: String,
@@ -138,7 +138,7 @@ pub enum RegistryFinding {
     /// 401 without a `WWW-Authenticate` header. In a browser the header may exist but be
     /// hidden, because the server does not list it in `Access-Control-Expose-Headers`.
     ChallengeHeaderMissing { url: String, in_browser: bool },
-    /// An answer other than 401, 403 or 429 where a challenge was expected.
+    /// A response other than 401, 403 or 429 where a challenge was expected.
     NoChallenge { url: String, status: u16 },
     /// A `WWW-Authenticate` header that does not parse.
     ChallengeUnreadable {
@@ -159,9 +159,9 @@ pub enum RegistryFinding {
         status: u16,
         location: Option<String>,
     },
-    /// The page could read the registry's answer.
+    /// The page could read the registry's response.
     CorsReadable { url: String },
-    /// The registry answered but the browser did not let the page read the answer.
+    /// The registry responded but the browser did not let the page read the response.
     CorsBlocked { url: String },
     /// The exchange returned a refresh token.
     RefreshTokenIssued {
@@ -248,7 +248,7 @@ pub enum RegistryFinding {
 }
 
 impl Failure {
-    /// Returns the failure of an outcome without a readable answer, or `None` for an answer.
+    /// Returns the failure of an outcome without a readable response, or `None` for a response.
     pub fn of(outcome: &super::Outcome) -> Option<Failure> {
         use super::Outcome;
         match outcome {

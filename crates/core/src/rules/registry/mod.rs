@@ -54,14 +54,14 @@ impl Method {
     }
 }
 
-/// What the transport does with a 3xx answer.
+/// The transport's handling of a 3xx response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Redirect {
     /// Follow redirects. A browser drops the `Authorization` header on a cross-origin
     /// redirect, as the Fetch standard requires.
     Follow,
-    /// Return the 3xx answer itself, so the run sees `Location` and follows it without
-    /// credentials. In a browser this gives an opaque answer with status 0.
+    /// Return the 3xx response itself, so the run sees `Location` and decides which
+    /// credentials the next hop gets. In a browser this gives an opaque response with status 0.
     Manual,
 }
 
@@ -109,18 +109,18 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
-/// What became of one request.
+/// The result of one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// The server answered and the answer could be read.
+    /// The server responded and the response could be read.
     Answer(HttpAnswer),
-    /// The browser refused to let the page read the answer (a CORS failure). The page reports
+    /// The browser refused to let the page read the response (a CORS failure). The page reports
     /// this when a `no-cors` request to the same URL reached the server.
     CorsBlocked,
-    /// The request failed without an answer, for a reason the transport cannot name (the
+    /// The request failed without a response, for a reason the transport cannot name (the
     /// browser sees every such failure as one `TypeError`).
     Network { detail: String },
-    /// No answer within the time limit.
+    /// No response within the time limit.
     TimedOut { after_ms: u32 },
     /// The host name did not resolve.
     Dns { detail: String },
@@ -128,12 +128,12 @@ pub enum Outcome {
     Tls { detail: String },
 }
 
-/// An HTTP answer as the transport received it.
+/// An HTTP response as the transport received it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpAnswer {
-    /// The URL that answered, after any redirects the transport followed.
+    /// The URL that responded, after any redirects the transport followed.
     pub url: String,
-    /// The status code; 0 for an opaque answer in the browser.
+    /// The status code; 0 for an opaque response in the browser.
     pub status: u16,
     /// Headers in the order received, names in lower case.
     pub headers: Vec<(String, String)>,

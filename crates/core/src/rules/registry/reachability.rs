@@ -1,11 +1,11 @@
-//! Reachability in the browser: a `no-cors` request to `/v2/`. Any answer, even an opaque
+//! Reachability in the browser: a `no-cors` request to `/v2/`. Any response, even an opaque
 //! one, proves that DNS, TCP and TLS worked; a failure cannot be told apart further in a
 //! browser.
 
 use super::{evidence, Failure, Outcome, RegistryFinding};
 use crate::{CheckId, CheckResult, Evidence, Side, Status};
 
-/// Judges the outcome of the browser's `no-cors` probe. An opaque answer arrives as
+/// Judges the outcome of the browser's `no-cors` probe. An opaque response arrives as
 /// [`Outcome::Answer`] with status 0.
 pub fn reachability(outcome: &Outcome, elapsed_ms: u32) -> CheckResult {
     let (status, code, finding, evidence) = match outcome {
@@ -25,7 +25,7 @@ pub fn reachability(outcome: &Outcome, elapsed_ms: u32) -> CheckResult {
             (Status::Pass, None, finding, evidence)
         }
         // A `no-cors` request cannot be blocked by CORS; if a transport reports it anyway,
-        // the server still answered.
+        // the server still responded.
         Outcome::CorsBlocked => (
             Status::Pass,
             None,

@@ -3,7 +3,7 @@
 //!
 //! The chain is challenge, then the AAD exchange (for an Azure AD token only), then the access
 //! token, then the data path. The clock is judged from the first `Date` header or token time
-//! seen. In the browser, the challenge answer also decides the CORS check.
+//! seen. In the browser, the challenge response also decides the CORS check.
 
 use std::mem;
 
@@ -95,7 +95,7 @@ enum Step {
     Done,
 }
 
-/// How the access token is being requested.
+/// The grant being tried for the access token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Attempt {
     RefreshGrant,
@@ -318,7 +318,7 @@ impl RegistryRun {
         elapsed_ms: u32,
         results: &mut Vec<CheckResult>,
     ) {
-        // In the browser, a readable answer is the CORS check passing.
+        // In the browser, a readable response is the CORS check passing.
         if self.options.side == Side::Browser {
             let verdict = Verdict::pass(
                 RegistryFinding::CorsReadable {
@@ -440,7 +440,7 @@ impl RegistryRun {
     ) {
         let url = evidence::redact_url(&request.url);
 
-        // The browser hid the answer: the CORS check fails, and the helper can run the rest.
+        // The browser hid the response: the CORS check fails, and the helper can run the rest.
         if failure == Failure::CorsBlocked {
             self.skip_reason = RegistryFinding::SkippedCorsBlocked;
             if step == Step::Challenge {

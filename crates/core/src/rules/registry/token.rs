@@ -13,9 +13,10 @@ use super::{
     encode_form, ExpiredCredential, HttpAnswer, HttpRequest, Method, Redirect, RegistryFinding,
     TokenFlow, MAX_CLOCK_SKEW_MS,
 };
+use crate::parse::http_date;
 use crate::parse::jwt::{self, Claims};
 use crate::parse::token;
-use crate::{CheckId, Code};
+use crate::{CheckId, Code, Evidence};
 
 /// The actions requested on the repository.
 pub(crate) const REQUESTED_ACTIONS: [&str; 1] = ["pull"];
@@ -104,7 +105,7 @@ pub(crate) fn request(bearer: &Bearer, scope: &str, grant: &Grant<'_>) -> HttpRe
     }
 }
 
-/// What the run does after a token answer.
+/// The next step after a token response.
 pub(crate) enum Judgement {
     /// A token to use for the data path, with the verdict and the claims if it is a JWT.
     Granted {
@@ -120,7 +121,7 @@ pub(crate) enum Judgement {
     Failed(Verdict),
 }
 
-/// Judges a token answer. `refresh_token` is the refresh token sent, if any, so that a 401 for
+/// Judges a token response. `refresh_token` is the refresh token sent, if any, so that a 401 for
 /// an expired one is reported as such.
 pub(crate) fn judge(
     answer: &HttpAnswer,
@@ -133,7 +134,7 @@ pub(crate) fn judge(
     let url = evidence::redact_url(&answer.url);
     match answer.status {
         200..=299 => {}
-        // A token server without the password grant answers 400, 404 or 405, and a wrong
+        // A token server without the password grant responds with 400, 404 or 405, and a wrong
         // password 401; the Basic GET tells the two apart.
         400 | 401 | 404 | 405 if flow == TokenFlow::Password => return Judgement::FallBackToBasic,
         401 => {
@@ -166,7 +167,7 @@ pub(crate) fn judge(
     }
 
     // A success status must carry a token.
-    let evidence = evidence::answer(answer, elapsed_ms);
+    let mut evidence = evidence::answer(answer, elapsed_ms);
     let parsed = token::parse(&answer.body);
     let access = parsed
         .as_ref()
@@ -229,6 +230,14 @@ pub(crate) fn judge(
         .collect();
 
     let scope = scope(repository);
+    evidence.push(Evidence::new("scope", scope.clone()));
+    evidence.push(Evidence::new("granted", granted.join(" ")));
+    if let Some(expires_at_ms) = expires_at_ms {
+        evidence.push(Evidence::new(
+            "expires_at",
+            http_date::format_utc(expires_at_ms),
+        ));
+    }
     let can_pull = missing.is_empty();
     let verdict = if can_pull {
         let finding = RegistryFinding::TokenGranted {
