@@ -331,15 +331,15 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
 
-    // Look for the helper at once only where that cannot leave a failed request in the console
-    // of a page on the web: when paired with a helper, or when served from loopback. Elsewhere
-    // the page looks when the user runs the checks or asks for it.
+    // Look for the helper at once only when it serves this page, so that a page without a
+    // helper loads without a failed request in the console. Elsewhere the page looks when the
+    // user runs the checks or presses the button.
     {
         let state = state.dispatcher();
         let params = props.params.clone();
         use_effect_with((), move |_| {
-            match crate::helper::discovery::page_is_on_loopback() {
-                Ok(on_loopback) if on_loopback || params.pairing_secret.is_some() => {
+            match crate::helper::discovery::served_by_helper(&params) {
+                Ok(true) => {
                     crate::run::look_for_helper(state, &params);
                 }
                 Ok(_) => {}

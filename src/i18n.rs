@@ -288,8 +288,12 @@ pub fn summary_done(
 ) -> String {
     let counts = match lang {
         Lang::En => format!(
-            "{} passed, {} warnings, {} failed, {} skipped",
-            tally.pass, tally.warning, tally.fail, tally.skipped
+            "{} passed, {} {}, {} failed, {} skipped",
+            tally.pass,
+            tally.warning,
+            if tally.warning == 1 { "warning" } else { "warnings" },
+            tally.fail,
+            tally.skipped
         ),
         Lang::Ko => format!(
             "통과 {}, 주의 {}, 실패 {}, 건너뜀 {}",

@@ -21,6 +21,8 @@ pub struct PageParams {
     pub autorun: bool,
     /// `helper_port=`: where to look for the helper on loopback.
     pub helper_port: u16,
+    /// Whether the address named `helper_port`, rather than the page taking the default.
+    pub helper_port_given: bool,
     /// `pair=` in the fragment: the secret the helper printed, needed to run its checks.
     pub pairing_secret: Option<String>,
 }
@@ -34,6 +36,7 @@ impl std::fmt::Debug for PageParams {
             .field("lang", &self.lang)
             .field("autorun", &self.autorun)
             .field("helper_port", &self.helper_port)
+            .field("helper_port_given", &self.helper_port_given)
             .field("paired", &self.pairing_secret.is_some())
             .finish()
     }
@@ -66,6 +69,7 @@ impl PageParams {
             }
         };
 
+        let helper_port_given = query.has("helper_port");
         let helper_port = match query.get("helper_port") {
             None => DEFAULT_HELPER_PORT,
             Some(text) => match text.trim().parse::<u16>() {
@@ -88,6 +92,7 @@ impl PageParams {
             lang,
             autorun,
             helper_port,
+            helper_port_given,
             pairing_secret: non_empty(fragment.get("pair")),
         };
         Ok((params, errors))

@@ -14,7 +14,7 @@ use yew::UseReducerDispatcher;
 use crate::app::{Action, HelperStatus, State};
 use crate::components::registry_form::RunRequest;
 use crate::helper::client::{run_checks, RunBody};
-use crate::helper::discovery::{discover, helper_base_url, Capabilities};
+use crate::helper::discovery::{discover, locate_helper, Capabilities, HelperLocation};
 use crate::helper::HelperError;
 use crate::page_url::PageParams;
 use crate::probe::clock::wall_clock_ms;
@@ -132,8 +132,8 @@ async fn run_machine(
     };
 
     // Look again on every run: the helper may have started or stopped since the last one.
-    let base = match helper_base_url(params.helper_port) {
-        Ok(base) => base,
+    let helper = match locate_helper(&params) {
+        Ok(helper) => helper,
         Err(error) => {
             state.dispatch(Action::BrowserError {
                 run_id,
@@ -143,7 +143,7 @@ async fn run_machine(
             return;
         }
     };
-    let Some(capabilities) = find_helper(&state, &base, &params).await else {
+    let Some(capabilities) = find_helper(&state, &helper, &params).await else {
         finish(&state);
         return;
     };
@@ -165,10 +165,10 @@ async fn run_machine(
         let state = state.clone();
         move |result| state.dispatch(Action::CheckFinished { run_id, result })
     };
-    if let Err(error) = run_checks(&base, secret, &body, on_result).await {
+    if let Err(error) = run_checks(&helper.base, secret, &body, on_result).await {
         state.dispatch(Action::Helper(HelperStatus::Failed {
             version: capabilities.version.clone(),
-            port: params.helper_port,
+            port: helper.port,
             error,
         }));
     }
@@ -178,15 +178,15 @@ async fn run_machine(
 /// Asks for the helper's capabilities and records what answered.
 async fn find_helper(
     state: &UseReducerDispatcher<State>,
-    base: &str,
+    helper: &HelperLocation,
     params: &PageParams,
 ) -> Option<Capabilities> {
     state.dispatch(Action::Helper(HelperStatus::Looking));
-    match discover(base).await {
+    match discover(&helper.base).await {
         Ok(Some(capabilities)) if capabilities.api == 1 => {
             state.dispatch(Action::Helper(HelperStatus::Found {
                 version: capabilities.version.clone(),
-                port: params.helper_port,
+                port: helper.port,
                 paired: params.pairing_secret.is_some(),
             }));
             Some(capabilities)
@@ -194,7 +194,7 @@ async fn find_helper(
         Ok(Some(capabilities)) => {
             state.dispatch(Action::Helper(HelperStatus::Failed {
                 version: capabilities.version.clone(),
-                port: params.helper_port,
+                port: helper.port,
                 error: HelperError::Malformed {
                     detail: format!("API version {} instead of 1", capabilities.api),
                 },
@@ -208,7 +208,7 @@ async fn find_helper(
         Err(error) => {
             state.dispatch(Action::Helper(HelperStatus::Failed {
                 version: String::new(),
-                port: params.helper_port,
+                port: helper.port,
                 error,
             }));
             None
@@ -220,9 +220,9 @@ async fn find_helper(
 pub fn look_for_helper(state: UseReducerDispatcher<State>, params: &PageParams) {
     let params = params.clone();
     spawn_local(async move {
-        match helper_base_url(params.helper_port) {
-            Ok(base) => {
-                find_helper(&state, &base, &params).await;
+        match locate_helper(&params) {
+            Ok(helper) => {
+                find_helper(&state, &helper, &params).await;
             }
             Err(error) => state.dispatch(Action::BrowserError {
                 run_id: 0,

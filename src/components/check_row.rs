@@ -133,8 +133,10 @@ fn evidence_view(result: &CheckResult, lang: Lang) -> Html {
                         <dd><code>{ &evidence.value }</code></dd>
                     </>
                 }) }
-                <dt>{ "elapsed_ms" }</dt>
-                <dd><code>{ result.elapsed_ms }</code></dd>
+                if !result.evidence.iter().any(|evidence| evidence.label == "elapsed_ms") {
+                    <dt>{ "elapsed_ms" }</dt>
+                    <dd><code>{ result.elapsed_ms }</code></dd>
+                }
             </dl>
         </div>
     }

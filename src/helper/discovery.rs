@@ -6,6 +6,7 @@ use wasm_bindgen::JsValue;
 
 use crate::helper::client::{request_json, HelperCall};
 use crate::helper::HelperError;
+use crate::page_url::PageParams;
 
 /// The maximum wait for the helper's capabilities. The helper runs on this machine, so it
 /// replies within milliseconds, and a closed port fails at once.
@@ -25,28 +26,54 @@ pub struct Capabilities {
     pub pairing: String,
 }
 
-/// Returns the helper's base URL. When the helper serves this page, the page's own origin is
-/// the helper; otherwise the helper listens on `127.0.0.1:port`.
-pub fn helper_base_url(port: u16) -> Result<String, JsValue> {
-    let location = web_sys::window()
-        .ok_or_else(|| JsValue::from_str("no window"))?
-        .location();
-    let hostname = location.hostname()?;
-    let loopback = matches!(hostname.as_str(), "127.0.0.1" | "localhost" | "[::1]" | "::1");
-    if loopback && location.port()? == port.to_string() {
-        return location.origin();
-    }
-    Ok(format!("http://127.0.0.1:{port}"))
+/// Where the page reaches the helper.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HelperLocation {
+    /// `scheme://host:port` without a trailing slash.
+    pub base: String,
+    pub port: u16,
 }
 
-/// Tells whether the page itself is served from loopback, where looking for a helper right
-/// away cannot leave a failed request in the console of a page on the web.
-pub fn page_is_on_loopback() -> Result<bool, JsValue> {
+/// Locates the helper. When the helper serves this page, the page's own origin is the helper:
+/// the page is on loopback and either on the helper's port or opened from the address the
+/// helper printed (which carries `pair=`) without a `helper_port`. Otherwise the helper is
+/// looked for on `127.0.0.1` at the port from the address or the default port.
+pub fn locate_helper(params: &PageParams) -> Result<HelperLocation, JsValue> {
     let location = web_sys::window()
         .ok_or_else(|| JsValue::from_str("no window"))?
         .location();
-    let hostname = location.hostname()?;
-    Ok(matches!(hostname.as_str(), "127.0.0.1" | "localhost" | "[::1]" | "::1"))
+    let on_loopback = is_loopback(&location.hostname()?);
+    // `location.port` is empty when the address uses the scheme's default port.
+    let page_port = match location.port()?.parse::<u16>() {
+        Ok(port) => Some(port),
+        Err(_) => None,
+    };
+
+    let opened_from_helper = params.pairing_secret.is_some() && !params.helper_port_given;
+    if on_loopback && (page_port == Some(params.helper_port) || opened_from_helper) {
+        return Ok(HelperLocation {
+            base: location.origin()?,
+            port: page_port.unwrap_or(params.helper_port),
+        });
+    }
+    Ok(HelperLocation {
+        base: format!("http://127.0.0.1:{}", params.helper_port),
+        port: params.helper_port,
+    })
+}
+
+/// Tells whether the helper serves this page, where looking for it cannot leave a failed
+/// request in the console.
+pub fn served_by_helper(params: &PageParams) -> Result<bool, JsValue> {
+    let location = web_sys::window()
+        .ok_or_else(|| JsValue::from_str("no window"))?
+        .location();
+    let helper = locate_helper(params)?;
+    Ok(helper.base == location.origin()?)
+}
+
+fn is_loopback(hostname: &str) -> bool {
+    matches!(hostname, "127.0.0.1" | "localhost" | "[::1]" | "::1")
 }
 
 /// Asks `base` for the helper's capabilities. Returns `None` when nothing answers there.
