@@ -1,5 +1,6 @@
 //! CNCF distribution (Debian's `docker-registry`): its configuration file and its process.
 
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -54,8 +55,8 @@ impl DistributionConfig<'_> {
     }
 }
 
-/// Writes `config.yml` into `state_dir`, starts distribution with it and waits until it accepts
-/// connections. Its output goes to `distribution.log` in `state_dir`.
+/// Writes `config.yml` into `state_dir`, starts distribution with it and waits until it answers
+/// its challenge. Its output goes to `distribution.log` in `state_dir`.
 pub fn start(state_dir: &Path, config: &DistributionConfig<'_>) -> anyhow::Result<Supervised> {
     let config_path = state_dir.join("config.yml");
     std::fs::write(&config_path, config.render())
@@ -77,18 +78,32 @@ pub fn start(state_dir: &Path, config: &DistributionConfig<'_>) -> anyhow::Resul
 
     let started = Instant::now();
     loop {
-        if TcpStream::connect_timeout(&config.addr.parse()?, Duration::from_millis(200)).is_ok() {
+        if answers_with_realm(config) {
             tracing::info!(addr = config.addr, elapsed_ms = started.elapsed().as_millis() as u64, "distribution is up");
             return Ok(process);
         }
         if let Some(status) = process.exited() {
-            bail!("distribution exited with {status} before accepting connections; its log is {}:\n{}", log_path.display(), tail(&log_path));
+            bail!("distribution exited with {status} before it responded; its log is {}:\n{}", log_path.display(), tail(&log_path));
         }
         if started.elapsed() > START_TIMEOUT {
-            bail!("distribution did not accept connections on {} within {START_TIMEOUT:?}; its log is {}", config.addr, log_path.display());
+            bail!("distribution did not respond with its challenge on {} within {START_TIMEOUT:?}; its log is {}", config.addr, log_path.display());
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Returns whether the process on `config.addr` is this distribution: its challenge names the
+/// configured realm, which contains the login server's port, so another lab's cannot match.
+fn answers_with_realm(config: &DistributionConfig<'_>) -> bool {
+    let probe = || -> std::io::Result<String> {
+        let mut stream = TcpStream::connect_timeout(&config.addr.parse().map_err(std::io::Error::other)?, Duration::from_millis(200))?;
+        stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+        stream.write_all(format!("GET /v2/ HTTP/1.0\r\nHost: {}\r\n\r\n", config.addr).as_bytes())?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer)?;
+        Ok(answer)
+    };
+    probe().is_ok_and(|answer| answer.contains(&format!("realm=\"{}\"", config.realm)))
 }
 
 /// Finds `name` in the directories of PATH.
@@ -101,4 +116,26 @@ fn tail(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_quotes_values() {
+        let config = DistributionConfig {
+            addr: "127.0.0.1:1234",
+            storage_root: Path::new("/tmp/lab storage"),
+            realm: "http://127.0.0.1:5000/oauth2/token",
+            service: "127.0.0.1:5000",
+            root_cert_bundle: Path::new("/tmp/bundle.pem"),
+            http_secret: "secret",
+        };
+        let yaml = config.render();
+        assert!(yaml.contains("    rootdirectory: \"/tmp/lab storage\"\n"), "{yaml}");
+        assert!(yaml.contains("    realm: \"http://127.0.0.1:5000/oauth2/token\"\n"), "{yaml}");
+        assert!(yaml.contains("    issuer: \"Azure Container Registry\"\n"), "{yaml}");
+        assert!(yaml.contains("  addr: \"127.0.0.1:1234\"\n"), "{yaml}");
+    }
 }

@@ -26,6 +26,9 @@ use crate::{control, front, seed, server, storage};
 pub const SEED_REPOSITORY: &str = "hello-world";
 pub const SEED_TAG: &str = "latest";
 
+/// How many ports distribution is tried on before the start fails.
+const DISTRIBUTION_ATTEMPTS: u32 = 3;
+
 /// Whether the login server and the storage listener speak TLS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -105,7 +108,6 @@ impl Lab {
         let storage = storage_listener.local_addr()?;
         let control = control_listener.local_addr()?;
         let refused_port = free_port()?;
-        let distribution_addr = format!("127.0.0.1:{}", free_port()?);
 
         let (state_dir, temporary) = match &config.state_dir {
             Some(dir) => {
@@ -136,15 +138,31 @@ impl Lab {
         let scheme = if tls { "https" } else { "http" };
         let service = login.to_string();
         let login_base = format!("{scheme}://{login}");
-        let distribution_config = DistributionConfig {
-            addr: &distribution_addr,
-            storage_root: &storage_root,
-            realm: &format!("{login_base}/oauth2/token"),
-            service: &service,
-            root_cert_bundle: &bundle_path,
-            http_secret: &random_hex(&rng, 16),
+        let realm = format!("{login_base}/oauth2/token");
+        let http_secret = random_hex(&rng, 16);
+
+        // distribution binds a port picked a moment earlier; when another process takes it in
+        // between, distribution exits, so try again with a fresh port.
+        let mut attempt = 1;
+        let (distribution, distribution_addr) = loop {
+            let addr = format!("127.0.0.1:{}", free_port()?);
+            let config = DistributionConfig {
+                addr: &addr,
+                storage_root: &storage_root,
+                realm: &realm,
+                service: &service,
+                root_cert_bundle: &bundle_path,
+                http_secret: &http_secret,
+            };
+            match distribution::start(&state_dir, &config) {
+                Ok(process) => break (process, addr),
+                Err(error) if attempt < DISTRIBUTION_ATTEMPTS => {
+                    tracing::warn!(cause = %error, attempt, "distribution did not start, retrying on another port");
+                    attempt += 1;
+                }
+                Err(error) => return Err(error),
+            }
         };
-        let distribution = distribution::start(&state_dir, &distribution_config)?;
 
         let healthy = Current { scenario: Scenario::Healthy, latency_ms: 0, skew_minutes: 0 };
         let settings = Arc::new(Settings::new(healthy, tls)?);

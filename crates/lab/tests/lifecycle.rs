@@ -31,6 +31,13 @@ fn wait_gone(pid: u32) -> bool {
 }
 
 #[test]
+fn lab_is_send_and_sync() {
+    // Other crates share one lab between test threads.
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Lab>();
+}
+
+#[test]
 fn port_clash_names_the_port() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
