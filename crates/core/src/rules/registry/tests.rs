@@ -1414,3 +1414,127 @@ fn challenge_syntax_problem_localizes() {
     assert!(finding.localize(crate::Lang::En).contains("byte 13"));
     assert!(finding.localize(crate::Lang::Ko).contains("13바이트"));
 }
+
+#[test]
+fn multiple_challenge_headers_joined() {
+    let outcome = answer(
+        &format!("{BASE}/v2/"),
+        401,
+        vec![
+            header("www-authenticate", r#"Basic realm="Registry""#),
+            bearer_challenge(),
+        ],
+        b"",
+    );
+    let mut run = RegistryRun::new(server(), password(), RunOptions::new(Side::Machine, NOW_MS));
+    let results = run.observe(outcome, 3, NOW_MS);
+    let challenge = results
+        .iter()
+        .find(|r| r.check == Challenge)
+        .expect("challenge result");
+    assert_eq!(challenge.status, Pass);
+}
+
+/// A small deterministic generator, so the hostile run below is reproducible.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() as usize) % items.len()]
+    }
+}
+
+#[test]
+fn hostile_outcomes_never_panic() {
+    let statuses = [
+        0, 200, 204, 301, 302, 307, 400, 401, 403, 404, 429, 500, 503, 999,
+    ];
+    let header_values = [
+        "",
+        "Bearer",
+        "Bearer realm=",
+        "Bearer realm=\"http://127.0.0.1:5000/oauth2/token\",service=\"s\"",
+        "Bearer realm=\"unterminated",
+        "Basic realm=x, Negotiate abc==",
+        "=,=,=",
+        "\u{0}\u{7f}\u{fffd}레지스트리",
+        "Fri, 04 Dec 2026 20:00:00 GMT",
+        "Mon, 99 Foo 9999 99:99:99 GMT",
+        "http://127.0.0.1:5001/x?sig=abc",
+        "/relative/path",
+        "//other.test/x",
+    ];
+    let bodies: [&[u8]; 10] = [
+        b"",
+        b"\xff\xfe\xfd",
+        b"{",
+        b"{\"access_token\":\"a.b.c\"}",
+        b"{\"access_token\":\"eyJhbGciOiJub25lIn0.eyJhY2Nlc3MiOjV9.\"}",
+        b"{\"refresh_token\":[]}",
+        b"{\"errors\":[{\"code\":\"DENIED\",\"message\":\"client with IP '::ffff:1.2.3.4' x\"}]}",
+        b"{\"manifests\":[{\"digest\":\"sha256:ab\"}]}",
+        b"{\"config\":{\"digest\":\"../../etc\",\"size\":-1},\"layers\":\"x\"}",
+        b"null",
+    ];
+    let credentials = [
+        Credential::Anonymous,
+        password(),
+        aad(false),
+        Credential::RefreshToken {
+            token: refresh_token(false),
+        },
+    ];
+    for seed in 0..400u64 {
+        let mut rng = Lcg(seed);
+        let credential = rng.pick(&credentials).clone();
+        let side = if seed % 2 == 0 {
+            Side::Browser
+        } else {
+            Side::Machine
+        };
+        let mut run = RegistryRun::new(server(), credential, RunOptions::new(side, NOW_MS));
+        let mut results = Vec::new();
+        let mut requests = 0;
+        while let Some(request) = run.next_request() {
+            requests += 1;
+            assert!(requests <= 16, "seed {seed}: the run stops by itself");
+            let outcome = match rng.next() % 8 {
+                0 => Outcome::CorsBlocked,
+                1 => Outcome::TimedOut { after_ms: 1 },
+                _ => {
+                    let names = ["www-authenticate", "date", "location", "retry-after"];
+                    let headers = (0..rng.next() % 4)
+                        .map(|_| header(*rng.pick(&names[..]), *rng.pick(&header_values[..])))
+                        .collect();
+                    Outcome::Answer(HttpAnswer {
+                        url: request.url.clone(),
+                        status: *rng.pick(&statuses),
+                        headers,
+                        body: rng.pick(&bodies).to_vec(),
+                        body_truncated: rng.next() % 5 == 0,
+                    })
+                }
+            };
+            results.extend(run.observe(outcome, 1, NOW_MS));
+        }
+        results.extend(run.finish());
+        let expected = run.checks();
+        for check in &expected {
+            let count = results.iter().filter(|r| r.check == *check).count();
+            assert_eq!(count, 1, "seed {seed}: {check:?} reported {count} times");
+        }
+        for result in &results {
+            for lang in crate::Lang::ALL {
+                assert!(!result.finding.localize(lang).is_empty(), "seed {seed}");
+            }
+        }
+    }
+}
