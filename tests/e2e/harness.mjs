@@ -43,7 +43,7 @@ const HELPER_START_TIMEOUT_MS = 30_000;
 
 /**
  * Starts `acr-health-helper serve` on a free loopback port and waits for its `url:` line.
- * Returns `{ url, origin, stop }`; `url` carries the pairing fragment (`#pair=...`).
+ * Returns `{ url, port, stop, log }`; `url` carries the pairing fragment (`#pair=...`).
  */
 export async function startHelper() {
   await assertFile(config.helper, "the helper binary (cargo build -p acr-health-helper)");
@@ -79,7 +79,7 @@ export async function startHelper() {
     throw new Error(`acr-health-helper serve ${why} before it was ready; its log:\n${log}`);
   }
 
-  return { url: first, origin: new URL(first).origin, stop, log: () => log };
+  return { url: first, port, stop, log: () => log };
 }
 
 async function stopProcess(child, exited) {
@@ -104,7 +104,8 @@ async function assertFile(file, what) {
   }
 }
 
-async function freePort() {
+/** Returns a loopback port that nothing listens on at the moment of the call. */
+export async function freePort() {
   const server = createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -183,19 +184,26 @@ export async function launchBrowser(locale) {
 
 /**
  * Opens `url` in a new page and records what would show a broken load: console errors,
- * uncaught exceptions, failed requests and error statuses.
+ * uncaught exceptions, failed requests and error statuses. A request to `expectedRefusal` (a
+ * URL) may fail: the page probes for a helper that the test knows is absent, and Chromium logs
+ * that refused connection to the console whatever the page does.
  */
-export async function openPage(context, url) {
+export async function openPage(context, url, { expectedRefusal = null } = {}) {
   const page = await context.newPage();
   const problems = [];
+  const expected = (where) => expectedRefusal !== null && where === expectedRefusal;
   page.on("console", (message) => {
-    if (message.type() === "error") {
-      const where = message.location()?.url;
+    const where = message.location()?.url;
+    if (message.type() === "error" && !expected(where)) {
       problems.push(`console error: ${message.text()}${where ? ` (${where})` : ""}`);
     }
   });
   page.on("pageerror", (error) => problems.push(`uncaught exception: ${error.message}`));
-  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on("requestfailed", (request) => {
+    if (!expected(request.url())) {
+      problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+    }
+  });
   page.on("response", (response) => {
     if (response.status() >= 400) {
       problems.push(`HTTP ${response.status()}: ${response.url()}`);

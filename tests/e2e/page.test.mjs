@@ -3,13 +3,27 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { TITLES, launchBrowser, openPage, readShell, screenshot, startHelper, startStaticServer, withQuery } from "./harness.mjs";
+import {
+  TITLES,
+  freePort,
+  launchBrowser,
+  openPage,
+  readShell,
+  screenshot,
+  startHelper,
+  startStaticServer,
+  withQuery,
+} from "./harness.mjs";
 
 describe("page served by the helper", () => {
   let helper;
+  // The helper listens on a free port, not the default 8765, so `helper_port` tells the page
+  // where to find it.
+  let pageUrl;
 
   before(async () => {
     helper = await startHelper();
+    pageUrl = withQuery(helper.url, { helper_port: String(helper.port) });
   });
 
   after(async () => {
@@ -23,8 +37,8 @@ describe("page served by the helper", () => {
     test(`renders in ${lang} for browser locale ${locale}`, async () => {
       const browser = await launchBrowser(locale);
       try {
-        // The exact URL the helper printed, pairing fragment included.
-        const { page, problems } = await openPage(browser.context, helper.url);
+        // The URL the helper printed, pairing fragment included.
+        const { page, problems } = await openPage(browser.context, pageUrl);
         const shell = await readShell(page);
         const file = await screenshot(page, `page-${lang}`);
 
@@ -44,7 +58,7 @@ describe("page served by the helper", () => {
   test("lang query overrides the browser locale", async () => {
     const browser = await launchBrowser("en-US");
     try {
-      const { page, problems } = await openPage(browser.context, withQuery(helper.url, { lang: "ko" }));
+      const { page, problems } = await openPage(browser.context, withQuery(pageUrl, { lang: "ko" }));
       const shell = await readShell(page);
 
       assert.equal(shell.title, TITLES.ko);
@@ -58,7 +72,7 @@ describe("page served by the helper", () => {
   test("language switch re-renders the page", async () => {
     const browser = await launchBrowser("en-US");
     try {
-      const { page, problems } = await openPage(browser.context, helper.url);
+      const { page, problems } = await openPage(browser.context, pageUrl);
       assert.equal((await readShell(page)).title, TITLES.en);
 
       await page.selectOption("select#lang", "ko");
@@ -80,8 +94,12 @@ describe("page served as static files", () => {
   test("works from a sub-path", async () => {
     const server = await startStaticServer("/tools/acr-health/");
     const browser = await launchBrowser("en-US");
+    // No helper runs here: point the page's helper probe at a port where nothing listens.
+    const absentHelperPort = await freePort();
     try {
-      const { page, problems } = await openPage(browser.context, server.url);
+      const { page, problems } = await openPage(browser.context, withQuery(server.url, { helper_port: String(absentHelperPort) }), {
+        expectedRefusal: `http://127.0.0.1:${absentHelperPort}/api/v1/capabilities`,
+      });
       const shell = await readShell(page);
       await screenshot(page, "page-sub-path");
 
