@@ -395,6 +395,7 @@ fn param_error_view(error: &ParamError, lang: Lang) -> Html {
     let (key, value) = match error {
         ParamError::HelperPort(value) => (Ui::InvalidHelperPort, value),
         ParamError::Lang(value) => (Ui::InvalidLang, value),
+        ParamError::Theme(value) => (Ui::InvalidTheme, value),
     };
     html! {
         <p class="notice" role="alert">{ key.text(lang) }{ " " }<code>{ value }</code></p>

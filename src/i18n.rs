@@ -53,11 +53,12 @@ pub enum Ui {
     InvalidHelperPort,
     InvalidLang,
     BrowserError,
+    InvalidTheme,
 }
 
 impl Ui {
     /// Every entry, so that tests can walk the whole table.
-    pub const ALL: [Ui; 47] = [
+    pub const ALL: [Ui; 48] = [
         Ui::Title,
         Ui::Tagline,
         Ui::Language,
@@ -105,6 +106,7 @@ impl Ui {
         Ui::InvalidHelperPort,
         Ui::InvalidLang,
         Ui::BrowserError,
+        Ui::InvalidTheme,
     ];
 
     /// Returns the text in `lang`.
@@ -203,6 +205,10 @@ impl Ui {
             Ui::InvalidLang => (
                 "The address asks for a language this page does not have:",
                 "주소에 지정한 언어는 지원하지 않습니다:",
+            ),
+            Ui::InvalidTheme => (
+                "The address asks for an unknown theme (light, dark or auto); using the system setting:",
+                "주소에 지정한 테마를 알 수 없어(light, dark, auto 중 하나) 시스템 설정을 따릅니다:",
             ),
             Ui::BrowserError => (
                 "The browser refused an operation the checks need, so some results may be missing:",

@@ -28,6 +28,14 @@ pub fn start() -> Result<(), JsValue> {
         .and_then(|window| window.document())
         .ok_or_else(|| JsValue::from_str("no document: the page must run in a browser tab"))?;
 
+    // The stylesheet switches its colors on `<html data-theme>`.
+    if let Some(theme) = props.params.theme {
+        let root = document
+            .document_element()
+            .ok_or_else(|| JsValue::from_str("the document has no root element"))?;
+        root.set_attribute("data-theme", theme)?;
+    }
+
     match document.get_element_by_id(MOUNT_ID) {
         Some(root) => {
             yew::Renderer::<app::App>::with_root_and_props(root, props).render();

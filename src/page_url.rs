@@ -1,5 +1,8 @@
 //! What the page reads from its own address: embedding options in the query string, and the
 //! helper's pairing secret in the fragment, which browsers never send to any server.
+//!
+//! NOTE: `embedder=` in the query and `report=` in the fragment are not read yet, so an
+//! embedding page gets no messages and a share link opens an empty page.
 
 use acr_health_core::Lang;
 use wasm_bindgen::JsValue;
@@ -23,6 +26,8 @@ pub struct PageParams {
     pub helper_port: u16,
     /// Whether the address named `helper_port`, rather than the page taking the default.
     pub helper_port_given: bool,
+    /// `theme=light` or `theme=dark`: a color theme that wins over the system setting.
+    pub theme: Option<&'static str>,
     /// `pair=` in the fragment: the secret the helper printed, needed to run its checks.
     pub pairing_secret: Option<String>,
 }
@@ -37,6 +42,7 @@ impl std::fmt::Debug for PageParams {
             .field("autorun", &self.autorun)
             .field("helper_port", &self.helper_port)
             .field("helper_port_given", &self.helper_port_given)
+            .field("theme", &self.theme)
             .field("paired", &self.pairing_secret.is_some())
             .finish()
     }
@@ -48,6 +54,7 @@ impl std::fmt::Debug for PageParams {
 pub enum ParamError {
     HelperPort(String),
     Lang(String),
+    Theme(String),
 }
 
 impl PageParams {
@@ -81,6 +88,20 @@ impl PageParams {
             },
         };
 
+        let theme = match query.get("theme") {
+            None => None,
+            Some(name) => match name.trim() {
+                "light" => Some("light"),
+                "dark" => Some("dark"),
+                // `auto` is the system setting, which applies without an attribute.
+                "auto" | "" => None,
+                _ => {
+                    errors.push(ParamError::Theme(name));
+                    None
+                }
+            },
+        };
+
         let autorun = matches!(
             query.get("autorun").as_deref().map(str::trim),
             Some("1" | "true" | "yes" | "")
@@ -93,6 +114,7 @@ impl PageParams {
             autorun,
             helper_port,
             helper_port_given,
+            theme,
             pairing_secret: non_empty(fragment.get("pair")),
         };
         Ok((params, errors))

@@ -48,3 +48,28 @@ fn pairing_secret_stays_out_of_debug() {
     let (params, _) = PageParams::parse("", "#pair=topsecret").expect("parses");
     assert!(!format!("{params:?}").contains("topsecret"));
 }
+
+#[wasm_bindgen_test]
+fn parse_accepts_known_themes() {
+    let cases = [("light", Some("light")), ("dark", Some("dark")), ("auto", None)];
+    for (name, expected) in cases {
+        let (params, errors) = PageParams::parse(&format!("?theme={name}"), "").expect("parses");
+        assert_eq!(params.theme, expected, "theme {name}");
+        assert!(errors.is_empty(), "theme {name}: {errors:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn parse_rejects_unknown_theme() {
+    let (params, errors) = PageParams::parse("?theme=neon", "").expect("parses");
+    assert_eq!(params.theme, None);
+    assert_eq!(errors, vec![ParamError::Theme("neon".to_owned())]);
+}
+
+#[wasm_bindgen_test]
+fn helper_port_given_only_when_named() {
+    let (given, _) = PageParams::parse("?helper_port=8765", "").expect("parses");
+    let (absent, _) = PageParams::parse("", "#pair=abc").expect("parses");
+    assert!(given.helper_port_given);
+    assert!(!absent.helper_port_given);
+}
