@@ -1512,14 +1512,14 @@ fn hostile_outcomes_never_panic() {
                 _ => {
                     let names = ["www-authenticate", "date", "location", "retry-after"];
                     let headers = (0..rng.next() % 4)
-                        .map(|_| header(*rng.pick(&names[..]), *rng.pick(&header_values[..])))
+                        .map(|_| header(rng.pick(&names[..]), rng.pick(&header_values[..])))
                         .collect();
                     Outcome::Answer(HttpAnswer {
                         url: request.url.clone(),
                         status: *rng.pick(&statuses),
                         headers,
                         body: rng.pick(&bodies).to_vec(),
-                        body_truncated: rng.next() % 5 == 0,
+                        body_truncated: rng.next().is_multiple_of(5),
                     })
                 }
             };
