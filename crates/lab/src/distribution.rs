@@ -14,7 +14,7 @@ use crate::token::REGISTRY_ISSUER;
 /// The program the lab runs as its registry.
 pub const PROGRAM: &str = "docker-registry";
 
-/// How long distribution may take to accept connections.
+/// How long distribution may take to respond with its challenge.
 const START_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The values the configuration file needs.
@@ -55,8 +55,8 @@ impl DistributionConfig<'_> {
     }
 }
 
-/// Writes `config.yml` into `state_dir`, starts distribution with it and waits until it answers
-/// its challenge. Its output goes to `distribution.log` in `state_dir`.
+/// Writes `config.yml` into `state_dir`, starts distribution with it and waits until it responds
+/// with its challenge. Its output goes to `distribution.log` in `state_dir`.
 pub fn start(state_dir: &Path, config: &DistributionConfig<'_>) -> anyhow::Result<Supervised> {
     let config_path = state_dir.join("config.yml");
     std::fs::write(&config_path, config.render())
