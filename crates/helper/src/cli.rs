@@ -21,6 +21,84 @@ pub struct Cli {
 pub enum Command {
     /// Serve the acr-health page and the helper API on 127.0.0.1.
     Serve(ServeArgs),
+    /// Check a registry from this machine and print the result.
+    Check(CheckArgs),
+}
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// `<check> : OK` lines, with code, meaning and fixes under each failure.
+    Text,
+    /// The report as JSON, the same as the API's.
+    Json,
+}
+
+/// Languages of the text output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    En,
+    Ko,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Registry name (myreg), login server (myreg.azurecr.io) or URL (http://127.0.0.1:5000).
+    pub registry: String,
+
+    /// Cloud that a bare registry name belongs to.
+    #[arg(long, default_value = "AzureCloud", value_parser = ["AzureCloud", "AzureChinaCloud", "AzureUSGovernment"])]
+    pub cloud: String,
+
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// Language of the text output [default: from LC_ALL, LC_MESSAGES or LANG, else en].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Allow the pull check to download an image.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Image for the pull check [default: mcr.microsoft.com/mcr/hello-world:latest].
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+
+    /// Continue with the registry checks after a local check failed. The exit status still
+    /// reports the failure.
+    #[arg(long)]
+    pub ignore_errors: bool,
+
+    /// User name for the registry (admin user, token user, or the null GUID for a refresh
+    /// token); the password is read from standard input.
+    #[arg(long, short = 'u', value_name = "USER", requires = "password_stdin")]
+    pub username: Option<String>,
+
+    /// Read the password for --username from standard input.
+    #[arg(long, requires = "username")]
+    pub password_stdin: bool,
+
+    /// Read an Azure AD access token (for Azure Resource Manager) from standard input.
+    #[arg(long, conflicts_with_all = ["username", "refresh_token_stdin"])]
+    pub aad_token_stdin: bool,
+
+    /// Azure AD tenant of the token read with --aad-token-stdin.
+    #[arg(long, value_name = "TENANT", requires = "aad_token_stdin")]
+    pub tenant: Option<String>,
+
+    /// Read an ACR refresh token from standard input.
+    #[arg(long, conflicts_with = "username")]
+    pub refresh_token_stdin: bool,
+
+    /// Extra CA certificates (PEM) to trust for the registry, on top of the system's.
+    #[arg(long, value_name = "FILE", env = "ACR_HEALTH_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Time allowed for each registry request, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 15)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -40,6 +118,10 @@ pub struct ServeArgs {
     /// JSON config file: {"allowed_origins": ["https://portal.example"]}.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Extra CA certificates (PEM) to trust for the registry, on top of the system's.
+    #[arg(long, value_name = "FILE", env = "ACR_HEALTH_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
 
     /// Do not open the page in a browser; only print its address.
     #[arg(long)]

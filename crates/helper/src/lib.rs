@@ -6,10 +6,12 @@
 //! comes from the rules in `acr_health_core`, so the page and the helper agree on codes.
 
 pub mod browser;
+pub mod check;
 pub mod cli;
 pub mod command;
 pub mod environment;
 pub mod pairing;
+pub mod registry;
 pub mod run;
 pub mod serve;
 

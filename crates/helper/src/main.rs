@@ -2,10 +2,14 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use acr_health_helper::check;
 use acr_health_helper::cli::{Cli, Command, ServeArgs};
 use acr_health_helper::command::HostEnv;
 use acr_health_helper::pairing::PairingSecret;
+use acr_health_helper::registry::{self, proxy::ProxyEnv};
+use acr_health_helper::run::RunContext;
 use acr_health_helper::serve::{self, origins, Origin, ServeConfig};
 use clap::Parser;
 
@@ -23,7 +27,12 @@ fn main() -> ExitCode {
         }
     };
 
-    init_logging();
+    // `check` prints its report on stdout; its logs stay quiet unless RUST_LOG asks.
+    let default_level = match cli.command {
+        Command::Serve(_) => "info",
+        Command::Check(_) => "warn",
+    };
+    init_logging(default_level);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -46,13 +55,14 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Check(args) => ExitCode::from(runtime.block_on(check::check(args))),
     }
 }
 
-/// Logs go to stderr; `RUST_LOG` sets the level (default `info`).
-fn init_logging() {
+/// Logs go to stderr; `RUST_LOG` sets the level.
+fn init_logging(default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
@@ -78,7 +88,12 @@ async fn serve_command(args: ServeArgs) -> anyhow::Result<()> {
         extra_origins,
         secret: PairingSecret::generate()?,
         limits: serve::Limits::default(),
-        host_env: HostEnv::from_process(),
+        context: Arc::new(RunContext::new(
+            HostEnv::from_process(),
+            ProxyEnv::from_process(),
+            args.ca_file.as_deref(),
+            registry::DEFAULT_TIMEOUT,
+        )?),
     };
 
     let url = serve::AppState::new(&config).pairing_url();

@@ -3,17 +3,19 @@
 //! The environment checks and the registry checks start together; each result is passed on
 //! as soon as it is known, and the report is assembled at the end.
 
-use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
-
+use acr_health_core::parse::registry_input::Cloud;
 use acr_health_core::report::REPORT_FORMAT;
 use acr_health_core::rules::environment::{ImageRef, ImageRefError, DEFAULT_PULL_IMAGE};
-use acr_health_core::{CheckResult, Report};
+use acr_health_core::rules::registry::Credential;
+use acr_health_core::{CheckResult, Report, Status};
 use serde::Deserialize;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use crate::command::HostEnv;
 use crate::environment::{self, EnvironmentOptions};
+use crate::registry::proxy::ProxyEnv;
+use crate::registry::transport::Transport;
+use crate::registry::{self, CHAIN};
 
 /// A run request, as `POST /api/v1/run` receives it.
 #[derive(Debug, Deserialize)]
@@ -21,16 +23,22 @@ use crate::environment::{self, EnvironmentOptions};
 pub struct RunRequest {
     /// What the user typed: a registry name, a login server, or a URL.
     pub registry: String,
+    /// `AzureCloud`, `AzureChinaCloud` or `AzureUSGovernment`.
     #[serde(default = "default_cloud")]
     pub cloud: String,
-    #[serde(default)]
-    pub credential: CredentialInput,
+    /// Used for this run only, then dropped.
+    #[serde(default = "anonymous")]
+    pub credential: Credential,
     #[serde(default)]
     pub pull: PullRequest,
 }
 
 fn default_cloud() -> String {
-    "AzureCloud".to_owned()
+    Cloud::AzureCloud.as_str().to_owned()
+}
+
+fn anonymous() -> Credential {
+    Credential::Anonymous
 }
 
 /// Whether to pull, and what.
@@ -45,59 +53,6 @@ pub struct PullRequest {
     pub image: Option<String>,
 }
 
-/// Credentials for the registry checks, used for one run and then dropped. `Debug` never
-/// shows a secret.
-#[derive(Default, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum CredentialInput {
-    #[default]
-    Anonymous,
-    Password {
-        username: String,
-        password: String,
-    },
-    AadToken {
-        token: String,
-        #[serde(default)]
-        tenant: Option<String>,
-    },
-    RefreshToken {
-        token: String,
-    },
-}
-
-impl fmt::Debug for CredentialInput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CredentialInput::Anonymous => f.write_str("Anonymous"),
-            CredentialInput::Password { username, .. } => {
-                write!(
-                    f,
-                    "Password {{ username: {username:?}, password: <redacted> }}"
-                )
-            }
-            CredentialInput::AadToken { tenant, .. } => {
-                write!(f, "AadToken {{ token: <redacted>, tenant: {tenant:?} }}")
-            }
-            CredentialInput::RefreshToken { .. } => {
-                f.write_str("RefreshToken { token: <redacted> }")
-            }
-        }
-    }
-}
-
-impl CredentialInput {
-    /// Returns the credential's kind as the API names it, for logs.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            CredentialInput::Anonymous => "anonymous",
-            CredentialInput::Password { .. } => "password",
-            CredentialInput::AadToken { .. } => "aad_token",
-            CredentialInput::RefreshToken { .. } => "refresh_token",
-        }
-    }
-}
-
 /// Returns the image to pull: `None` without consent, else the requested or default image.
 pub fn pull_image(pull: &PullRequest) -> Result<Option<ImageRef>, ImageRefError> {
     if !pull.consent {
@@ -108,28 +63,56 @@ pub fn pull_image(pull: &PullRequest) -> Result<Option<ImageRef>, ImageRefError>
 }
 
 /// Everything a run needs, validated.
-#[derive(Debug)]
 pub struct RunPlan {
+    /// The registry as the user typed it.
     pub registry: String,
-    pub cloud: String,
-    pub credential: CredentialInput,
+    pub cloud: Cloud,
+    pub credential: Credential,
     pub environment: EnvironmentOptions,
+    /// Stop after the local checks when one of them failed, as `az acr check-health` does
+    /// without `--ignore-errors`. The page always runs everything.
+    pub stop_after_failure: bool,
+}
+
+/// The machine-side context shared by runs: where commands are found, and how the registry
+/// is reached.
+pub struct RunContext {
+    pub host_env: HostEnv,
+    pub proxy: ProxyEnv,
+    pub transport: Transport,
+}
+
+impl RunContext {
+    /// Builds a context: commands found through `host_env`, the registry reached through
+    /// `proxy`, trusting the system's roots plus `extra_ca`, each request bounded by `timeout`.
+    pub fn new(
+        host_env: HostEnv,
+        proxy: ProxyEnv,
+        extra_ca: Option<&std::path::Path>,
+        timeout: std::time::Duration,
+    ) -> anyhow::Result<RunContext> {
+        let (tls, presented) = crate::registry::transport::tls_config(extra_ca)?;
+        let transport = Transport::new(tls, presented, proxy.clone(), timeout);
+        Ok(RunContext {
+            host_env,
+            proxy,
+            transport,
+        })
+    }
 }
 
 /// Runs every machine-side check of `plan`, sends each result to `results` as it finishes,
 /// and returns the report with all of them.
 pub async fn execute(
     plan: RunPlan,
-    env: &HostEnv,
+    context: &RunContext,
     results: UnboundedSender<CheckResult>,
 ) -> Report {
-    let started_at_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let started_at_ms = registry::now_ms();
     tracing::info!(
         registry = %plan.registry,
-        cloud = %plan.cloud,
-        credential = plan.credential.kind(),
+        cloud = plan.cloud.as_str(),
+        credential = ?plan.credential.kind(),
         pull = plan.environment.pull.is_some(),
         "run started"
     );
@@ -144,17 +127,62 @@ pub async fn execute(
         collected
     };
     let checks = async {
-        environment::run_checks(env, &plan.environment, &sender).await;
-        drop(sender);
+        // Owned here, so the channel closes when the checks end and the collector stops.
+        let sender = sender;
+        let registry_checks = registry::run_checks(
+            &plan.registry,
+            plan.cloud,
+            plan.credential,
+            &context.transport,
+            &context.proxy,
+            &sender,
+        );
+        let server = if plan.stop_after_failure {
+            let (environment_sender, mut environment_receiver) = unbounded_channel();
+            environment::run_checks(&context.host_env, &plan.environment, &environment_sender)
+                .await;
+            drop(environment_sender);
+            let mut failed = false;
+            while let Some(result) = environment_receiver.recv().await {
+                failed |= result.status == Status::Fail;
+                let _ = sender.send(result);
+            }
+            if failed {
+                tracing::info!("a local check failed; registry checks not run");
+                let _ = sender.send(registry::skipped_after_failure(
+                    acr_health_core::CheckId::LoginServer,
+                ));
+                for check in CHAIN {
+                    let _ = sender.send(registry::skipped_after_failure(check));
+                }
+                None
+            } else {
+                registry_checks.await
+            }
+        } else {
+            let ((), server) = tokio::join!(
+                environment::run_checks(&context.host_env, &plan.environment, &sender),
+                registry_checks,
+            );
+            server
+        };
+        server
     };
-    let ((), mut collected) = tokio::join!(checks, collector);
+    let (server, mut collected) = tokio::join!(checks, collector);
 
     collected.sort_by_key(|result| result.check);
+    let (registry, cloud) = match &server {
+        Some(server) => (
+            server.authority(),
+            server.cloud.map_or("custom", Cloud::as_str).to_owned(),
+        ),
+        None => (plan.registry.clone(), plan.cloud.as_str().to_owned()),
+    };
     let report = Report {
         format: REPORT_FORMAT,
         tool_version: crate::VERSION.to_owned(),
-        registry: plan.registry,
-        cloud: plan.cloud,
+        registry,
+        cloud,
         started_at_ms,
         browser: None,
         helper_version: Some(crate::VERSION.to_owned()),

@@ -2,9 +2,12 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use acr_health_helper::command::HostEnv;
 use acr_health_helper::pairing::PairingSecret;
+use acr_health_helper::registry::proxy::ProxyEnv;
+use acr_health_helper::run::RunContext;
 use acr_health_helper::serve::{app, Limits, ServeConfig};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -24,14 +27,22 @@ fn config(limits: Limits) -> ServeConfig {
         extra_origins: Vec::new(),
         secret: PairingSecret::from_value(SECRET),
         limits,
-        host_env: HostEnv {
-            path: Some("/usr/local/bin:/usr/bin".into()),
-            overrides: Vec::new(),
-            extra: vec![(
-                "DOCKER_HOST".to_owned(),
-                "unix:///nonexistent/acr-health/docker.sock".to_owned(),
-            )],
-        },
+        context: Arc::new(
+            RunContext::new(
+                HostEnv {
+                    path: Some("/usr/local/bin:/usr/bin".into()),
+                    overrides: Vec::new(),
+                    extra: vec![(
+                        "DOCKER_HOST".to_owned(),
+                        "unix:///nonexistent/acr-health/docker.sock".to_owned(),
+                    )],
+                },
+                ProxyEnv::default(),
+                None,
+                Duration::from_secs(2),
+            )
+            .expect("TLS roots load"),
+        ),
     }
 }
 

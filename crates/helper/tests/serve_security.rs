@@ -4,10 +4,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use acr_health_helper::command::HostEnv;
 use acr_health_helper::pairing::PairingSecret;
+use acr_health_helper::registry::proxy::ProxyEnv;
+use acr_health_helper::run::RunContext;
 use acr_health_helper::serve::{self, app, Limits, Origin, ServeConfig};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -35,7 +38,15 @@ fn config(limits: Limits) -> ServeConfig {
         extra_origins: vec![Origin::parse(PORTAL).expect("valid origin")],
         secret: PairingSecret::from_value(SECRET),
         limits,
-        host_env: HostEnv::default(),
+        context: Arc::new(
+            RunContext::new(
+                HostEnv::default(),
+                ProxyEnv::default(),
+                None,
+                Duration::from_secs(2),
+            )
+            .expect("TLS roots load"),
+        ),
     }
 }
 

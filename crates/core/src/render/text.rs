@@ -136,7 +136,10 @@ pub fn summary(report: &Report, lang: Lang) -> String {
         count(Status::Skipped),
     );
     match lang {
-        Lang::En => format!("{pass} passed, {warn} warnings, {fail} failed, {skip} skipped."),
+        Lang::En => {
+            let warnings = if warn == 1 { "warning" } else { "warnings" };
+            format!("{pass} passed, {warn} {warnings}, {fail} failed, {skip} skipped.")
+        }
         Lang::Ko => format!("정상 {pass}개, 경고 {warn}개, 실패 {fail}개, 건너뜀 {skip}개."),
     }
 }

@@ -16,6 +16,7 @@ use super::guard::Paired;
 use super::{ApiError, AppState};
 use crate::environment::EnvironmentOptions;
 use crate::run::{self, RunPlan, RunRequest};
+use acr_health_core::parse::registry_input::Cloud;
 
 /// The API's version, the `1` in `/api/v1/`.
 pub const API_VERSION: u32 = 1;
@@ -85,16 +86,24 @@ pub async fn run(
         .try_acquire_owned()
         .map_err(|_| ApiError::Busy)?;
 
+    let cloud = Cloud::from_name(&request.cloud).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "unknown cloud {:?}; expected AzureCloud, AzureChinaCloud or AzureUSGovernment",
+            request.cloud
+        ))
+    })?;
+
     let plan = RunPlan {
         registry: request.registry.trim().to_owned(),
-        cloud: request.cloud,
+        cloud,
         credential: request.credential,
         environment: EnvironmentOptions {
             pull,
             ..EnvironmentOptions::default()
         },
+        stop_after_failure: false,
     };
-    let env = state.host_env().clone();
+    let context = state.context();
 
     let (lines, receiver) = unbounded_channel::<String>();
     tokio::spawn(async move {
@@ -106,7 +115,7 @@ pub async fn run(
                 let _ = forward_lines.send(format!("{line}\n"));
             }
         });
-        let report = run::execute(plan, &env, results).await;
+        let report = run::execute(plan, &context, results).await;
         if let Err(err) = forward.await {
             tracing::error!(cause = %err, "result forwarding task failed");
         }

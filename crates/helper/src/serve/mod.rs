@@ -25,8 +25,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower_http::services::ServeDir;
 
-use crate::command::HostEnv;
 use crate::pairing::PairingSecret;
+use crate::run::RunContext;
 pub use error::ApiError;
 pub use origins::Origin;
 use rate::RateLimiter;
@@ -59,7 +59,7 @@ impl Default for Limits {
 }
 
 /// Everything the server needs, fixed at start-up.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ServeConfig {
     /// The port actually listened on (never 0 here: [`bind`] resolves an ephemeral port first).
     pub port: u16,
@@ -69,8 +69,8 @@ pub struct ServeConfig {
     pub extra_origins: Vec<Origin>,
     pub secret: PairingSecret,
     pub limits: Limits,
-    /// The environment the checks find and run commands in.
-    pub host_env: HostEnv,
+    /// Where the checks find commands and how they reach registries.
+    pub context: Arc<RunContext>,
 }
 
 /// State shared by every request.
@@ -87,8 +87,7 @@ struct Inner {
     rate: RateLimiter,
     /// Runs allowed at the same time; each holds a permit until its report is sent.
     run_slots: Arc<Semaphore>,
-    /// The environment commands are found and run in.
-    host_env: HostEnv,
+    context: Arc<RunContext>,
 }
 
 impl AppState {
@@ -112,7 +111,7 @@ impl AppState {
             secret: config.secret.clone(),
             rate: RateLimiter::new(config.limits.requests_per_window, config.limits.window),
             run_slots: Arc::new(Semaphore::new(config.limits.concurrent_runs)),
-            host_env: config.host_env.clone(),
+            context: Arc::clone(&config.context),
         }))
     }
 
@@ -124,8 +123,8 @@ impl AppState {
         Arc::clone(&self.0.run_slots)
     }
 
-    pub fn host_env(&self) -> &HostEnv {
-        &self.0.host_env
+    pub fn context(&self) -> Arc<RunContext> {
+        Arc::clone(&self.0.context)
     }
 
     pub fn allowed_origins(&self) -> &[Origin] {

@@ -78,7 +78,8 @@ pub fn helm_version(run: &CommandRun) -> CheckResult {
 }
 
 /// Judges the Notary client. Without one the check is skipped: Notary is optional. A version
-/// that cannot be read is a warning carrying the raw output, because the client may still work.
+/// that cannot be read is a warning carrying the raw output, because the client may still work;
+/// it has no code, because NOTARY_VERSION_ERROR means a known incompatible version.
 pub fn notary_version(lookup: &CommandLookup, run: Option<&CommandRun>) -> CheckResult {
     let (Some(_), Some(run)) = (&lookup.found, run) else {
         return super::skipped(CheckId::NotaryVersion, EnvironmentFinding::NotaryAbsent);
@@ -98,7 +99,7 @@ pub fn notary_version(lookup: &CommandLookup, run: Option<&CommandRun>) -> Check
     let (status, code, finding) = match super::version::notary_version_text(&output) {
         Some("") => (
             Status::Warning,
-            Some(Code::NotaryVersion),
+            None,
             EnvironmentFinding::NotaryVersionEmpty,
         ),
         Some(text) => match Version::parse(text) {
@@ -117,7 +118,7 @@ pub fn notary_version(lookup: &CommandLookup, run: Option<&CommandRun>) -> Check
             ),
             None => (
                 Status::Warning,
-                Some(Code::NotaryVersion),
+                None,
                 EnvironmentFinding::VersionUnreadable {
                     name: "notary".to_owned(),
                 },
@@ -125,7 +126,7 @@ pub fn notary_version(lookup: &CommandLookup, run: Option<&CommandRun>) -> Check
         },
         None => (
             Status::Warning,
-            Some(Code::NotaryVersion),
+            None,
             EnvironmentFinding::VersionUnreadable {
                 name: "notary".to_owned(),
             },
@@ -244,6 +245,13 @@ mod tests {
             let result = notary_version(&found("notary"), Some(&ran(output)));
             assert_eq!(result.status, expected, "output {output:?}");
         }
+    }
+
+    #[test]
+    fn notary_unreadable_warns_without_code() {
+        let output = "notary\n Version:    \n Git commit: \n Go version: go1.19.8\n";
+        let result = notary_version(&found("notary"), Some(&ran(output)));
+        assert_eq!(result.code, None);
     }
 
     #[test]
