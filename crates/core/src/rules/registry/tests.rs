@@ -1512,7 +1512,11 @@ fn hostile_outcomes_never_panic() {
                 _ => {
                     let names = ["www-authenticate", "date", "location", "retry-after"];
                     let headers = (0..rng.next() % 4)
-                        .map(|_| header(rng.pick(&names[..]), rng.pick(&header_values[..])))
+                        .map(|_| {
+                            let name = *rng.pick(&names);
+                            let value = *rng.pick(&header_values);
+                            header(name, value)
+                        })
                         .collect();
                     Outcome::Answer(HttpAnswer {
                         url: request.url.clone(),
