@@ -2,11 +2,12 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderName, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::Response;
 
 use super::acr_error;
 use crate::context::Context;
+use crate::scenario::Scenario;
 
 /// Headers that belong to one connection and must not be forwarded.
 const HOP_BY_HOP: [&str; 7] = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"];
@@ -35,6 +36,9 @@ pub async fn forward(context: &Context, request: Request) -> Response {
             parts.headers.insert(header::HOST, host);
         }
     }
+    if context.settings.current().scenario == Scenario::ClockSkew {
+        unskew_bearer(context, &mut parts.headers);
+    }
 
     match context.client.request(Request::from_parts(parts, body)).await {
         Ok(response) => {
@@ -48,5 +52,29 @@ pub async fn forward(context: &Context, request: Request) -> Response {
             tracing::error!(cause = %error, distribution = %context.distribution, "distribution did not respond");
             acr_error(StatusCode::BAD_GATEWAY, "UNAVAILABLE", "the registry backend did not respond")
         }
+    }
+}
+
+/// Replaces a skewed access token with one on the real clock before distribution sees it.
+/// distribution checks `nbf` and `exp` against the real clock with 60 s of leeway, while a
+/// registry whose clock is off checks against its own, so tokens it issued keep working.
+fn unskew_bearer(context: &Context, headers: &mut HeaderMap) {
+    let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+    else {
+        return;
+    };
+    let claims = match context.registry_signer.verify(token, context.now_time()) {
+        Ok(claims) => claims,
+        Err(error) => {
+            tracing::debug!(cause = %error, "bearer token left as sent");
+            return;
+        }
+    };
+    let resigned = context.resign_on_real_clock(claims);
+    if let Ok(value) = HeaderValue::from_str(&format!("Bearer {resigned}")) {
+        headers.insert(header::AUTHORIZATION, value);
     }
 }
