@@ -15,7 +15,7 @@ use rcgen::{
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use crate::scenario::Scenario;
 use crate::state::Settings;
@@ -100,7 +100,7 @@ impl Authority {
         Ok(Self { pem: certificate.pem(), params, key })
     }
 
-    /// Issues a server certificate for `names`, valid from now for a year unless `validity`
+    /// Issues a server certificate for `names`, valid from a day ago for a year unless `validity`
     /// gives the (not before, not after) pair.
     fn issue(
         &self,
@@ -113,10 +113,10 @@ impl Authority {
         params.is_ca = IsCa::NoCa;
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-        if let Some((not_before, not_after)) = validity {
-            params.not_before = not_before;
-            params.not_after = not_after;
-        }
+        let now = OffsetDateTime::now_utc();
+        let (not_before, not_after) = validity.unwrap_or((now - Duration::days(1), now + Duration::days(365)));
+        params.not_before = not_before;
+        params.not_after = not_after;
 
         let key = KeyPair::generate().context("generating a server key failed")?;
         let issuer = self.params.clone().self_signed(&self.key).context("rebuilding the CA certificate failed")?;
