@@ -61,6 +61,36 @@ impl Credential {
         }
     }
 
+    /// Returns the credential with its tokens cleaned of what pasting adds: surrounding
+    /// whitespace and quotes, a `Bearer ` prefix, or the whole JSON that
+    /// `az account get-access-token` and `az acr login --expose-token` print, from which the
+    /// `accessToken` is taken.
+    pub fn normalized(self) -> Credential {
+        match self {
+            Credential::AadToken { token, tenant } => {
+                let tenant = tenant
+                    .map(|tenant| tenant.trim().to_owned())
+                    .filter(|tenant| !tenant.is_empty());
+                Credential::AadToken {
+                    token: clean_token(&token),
+                    tenant,
+                }
+            }
+            Credential::RefreshToken { token } => Credential::RefreshToken {
+                token: clean_token(&token),
+            },
+            Credential::Password { username, password } => Credential::Password {
+                username: username.trim().to_owned(),
+                password: if username.trim() == NULL_GUID_USER {
+                    clean_token(&password)
+                } else {
+                    password
+                },
+            },
+            Credential::Anonymous => Credential::Anonymous,
+        }
+    }
+
     /// Returns every secret of the credential, so that recorded evidence can be scrubbed of
     /// them.
     pub(crate) fn secrets(&self) -> Vec<String> {
@@ -72,6 +102,32 @@ impl Credential {
             }
         }
     }
+}
+
+/// Cleans one pasted token; see [`Credential::normalized`].
+fn clean_token(text: &str) -> String {
+    let text = text.trim();
+    if text.starts_with('{') {
+        if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(text) {
+            let field = [
+                "accessToken",
+                "access_token",
+                "refreshToken",
+                "refresh_token",
+            ]
+            .iter()
+            .find_map(|key| object.get(*key).and_then(serde_json::Value::as_str));
+            if let Some(token) = field {
+                return clean_token(token);
+            }
+        }
+    }
+    let text = text.trim_matches(|ch| ch == '"' || ch == '\'').trim();
+    let text = match text.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => text[7..].trim(),
+        _ => text,
+    };
+    text.to_owned()
 }
 
 impl fmt::Debug for Credential {
@@ -116,6 +172,56 @@ mod tests {
         let credential: Credential =
             serde_json::from_str(r#"{"kind":"anonymous"}"#).expect("parses");
         assert_eq!(credential, Credential::Anonymous);
+    }
+
+    #[test]
+    fn normalized_cleans_pasted_tokens() {
+        let cases = [
+            ("  eyJ.a.b \n", "eyJ.a.b"),
+            ("\"eyJ.a.b\"", "eyJ.a.b"),
+            ("Bearer eyJ.a.b", "eyJ.a.b"),
+            ("bearer  eyJ.a.b", "eyJ.a.b"),
+            (
+                r#"{"accessToken": "eyJ.a.b", "expiresOn": "2026-12-04 21:00:00", "tenant": "t"}"#,
+                "eyJ.a.b",
+            ),
+            (
+                r#"{"accessToken":"eyJ.r.t","loginServer":"r.azurecr.io"}"#,
+                "eyJ.r.t",
+            ),
+            ("{not json", "{not json"),
+        ];
+        for (pasted, expected) in cases {
+            let credential = Credential::AadToken {
+                token: pasted.to_owned(),
+                tenant: Some("  ".to_owned()),
+            }
+            .normalized();
+            assert_eq!(
+                credential,
+                Credential::AadToken {
+                    token: expected.to_owned(),
+                    tenant: None,
+                },
+                "pasted {pasted:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn normalized_keeps_passwords() {
+        let credential = Credential::Password {
+            username: " admin ".into(),
+            password: " pass with spaces ".into(),
+        }
+        .normalized();
+        assert_eq!(
+            credential,
+            Credential::Password {
+                username: "admin".into(),
+                password: " pass with spaces ".into(),
+            }
+        );
     }
 
     #[test]

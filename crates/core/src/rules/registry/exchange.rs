@@ -21,8 +21,15 @@ pub(crate) fn request(
         ("grant_type".to_owned(), "access_token".to_owned()),
         ("service".to_owned(), bearer.service.clone()),
     ];
-    if let Some(tenant) = tenant.filter(|tenant| !tenant.trim().is_empty()) {
-        form.push(("tenant".to_owned(), tenant.trim().to_owned()));
+    // Without a tenant given, the AAD token's own `tid` names it.
+    let token_tenant = jwt::decode(aad_token).ok().and_then(|claims| claims.tid);
+    let tenant = tenant
+        .map(str::trim)
+        .filter(|tenant| !tenant.is_empty())
+        .map(str::to_owned)
+        .or(token_tenant);
+    if let Some(tenant) = tenant {
+        form.push(("tenant".to_owned(), tenant));
     }
     form.push(("access_token".to_owned(), aad_token.to_owned()));
 

@@ -135,6 +135,10 @@ impl RegistryRun {
         for secret in credential.secrets() {
             scrubber.add(&secret);
         }
+        let credential = credential.normalized();
+        for secret in credential.secrets() {
+            scrubber.add(&secret);
+        }
         RegistryRun {
             server,
             credential,

@@ -1542,3 +1542,15 @@ fn hostile_outcomes_never_panic() {
         }
     }
 }
+
+#[test]
+fn exchange_tenant_from_token() {
+    let credential = Credential::AadToken {
+        token: format!("Bearer {}", aad_token(false)),
+        tenant: None,
+    };
+    let requests = requests_of(Scenario::Healthy, credential);
+    let exchange = &requests[1];
+    assert_eq!(form_value(exchange, "tenant"), Some("t"));
+    assert_eq!(form_value(exchange, "access_token"), Some(aad_token(false).as_str()));
+}
