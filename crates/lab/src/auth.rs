@@ -18,16 +18,27 @@ pub struct Credentials {
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials").field("username", &self.username).field("password", &"<redacted>").finish()
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
     }
 }
 
 /// The principal a token is issued to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Identity {
-    Admin { username: String },
-    TokenUser { username: String, repository: String },
-    Aad { object_id: String, tenant: String },
+    Admin {
+        username: String,
+    },
+    TokenUser {
+        username: String,
+        repository: String,
+    },
+    Aad {
+        object_id: String,
+        tenant: String,
+    },
     Anonymous,
 }
 
@@ -73,7 +84,11 @@ impl Identity {
 }
 
 fn keep(requested: &[String], allowed: &[&str]) -> Vec<String> {
-    requested.iter().filter(|action| allowed.contains(&action.as_str())).cloned().collect()
+    requested
+        .iter()
+        .filter(|action| allowed.contains(&action.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Parses `scope` values. One value may hold several scopes separated by spaces, as Docker sends
@@ -92,7 +107,11 @@ pub fn parse_scopes<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Scope>
             Some(Scope {
                 kind: kind.to_string(),
                 name: name.to_string(),
-                actions: actions.split(',').filter(|action| !action.is_empty()).map(str::to_string).collect(),
+                actions: actions
+                    .split(',')
+                    .filter(|action| !action.is_empty())
+                    .map(str::to_string)
+                    .collect(),
             })
         })
         .collect()
@@ -104,7 +123,10 @@ mod tests {
 
     #[test]
     fn scopes_parse_spaces_and_repeats() {
-        let scopes = parse_scopes(["repository:a/b:pull,push registry:catalog:*", "repository:c:pull"]);
+        let scopes = parse_scopes([
+            "repository:a/b:pull,push registry:catalog:*",
+            "repository:c:pull",
+        ]);
         assert_eq!(scopes.len(), 3);
         assert_eq!(scopes[0].name, "a/b");
         assert_eq!(scopes[0].actions, vec!["pull", "push"]);
@@ -119,7 +141,10 @@ mod tests {
 
     #[test]
     fn token_user_pulls_only_its_repository() {
-        let user = Identity::TokenUser { username: "t".into(), repository: "hello-world".into() };
+        let user = Identity::TokenUser {
+            username: "t".into(),
+            repository: "hello-world".into(),
+        };
         let own = parse_scopes(["repository:hello-world:pull,push"]);
         let other = parse_scopes(["repository:other:pull"]);
         assert_eq!(user.grant(&own[0]), vec!["pull"]);

@@ -93,7 +93,11 @@ impl Context {
     /// Signs a refresh token for an AAD identity; `expired` makes one whose `exp` has passed.
     pub fn refresh_token(&self, object_id: &str, tenant: &str, expired: bool) -> String {
         let now = self.now();
-        let expires = if expired { now - 60 } else { now + REFRESH_TOKEN_SECONDS };
+        let expires = if expired {
+            now - 60
+        } else {
+            now + REFRESH_TOKEN_SECONDS
+        };
         self.registry_signer.sign(&json!({
             "jti": self.registry_signer.random_id(),
             "sub": object_id,
@@ -114,7 +118,11 @@ impl Context {
     pub fn aad_token(&self, tenant: &str, object_id: &str, expired: bool) -> String {
         // The AAD token uses the real clock: it comes from Azure AD, not from the registry.
         let now = unix_seconds(SystemTime::now());
-        let expires = if expired { now - 60 } else { now + AAD_TOKEN_SECONDS };
+        let expires = if expired {
+            now - 60
+        } else {
+            now + AAD_TOKEN_SECONDS
+        };
         self.aad_signer.sign(&json!({
             "aud": "https://management.azure.com/",
             "iss": format!("https://sts.windows.net/{tenant}/"),
@@ -129,13 +137,25 @@ impl Context {
     }
 
     /// Verifies a refresh token this lab issued and returns the AAD identity it stands for.
-    pub fn identity_from_refresh_token(&self, token: &str) -> Result<Identity, crate::token::TokenError> {
+    pub fn identity_from_refresh_token(
+        &self,
+        token: &str,
+    ) -> Result<Identity, crate::token::TokenError> {
         let claims = self.registry_signer.verify(token, self.now_time())?;
         if claims.get("grant_type").and_then(Value::as_str) != Some("refresh_token") {
             return Err(crate::token::TokenError::Malformed);
         }
-        let text = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
-        Ok(Identity::Aad { object_id: text("sub"), tenant: text("tenant") })
+        let text = |name: &str| {
+            claims
+                .get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Ok(Identity::Aad {
+            object_id: text("sub"),
+            tenant: text("tenant"),
+        })
     }
 }
 

@@ -65,7 +65,10 @@ async fn scenarios() -> Response {
 }
 
 async fn state(State(context): State<Arc<Context>>) -> Response {
-    json_response(StatusCode::OK, json!(context.settings.current()).to_string())
+    json_response(
+        StatusCode::OK,
+        json!(context.settings.current()).to_string(),
+    )
 }
 
 async fn set_scenario(State(context): State<Arc<Context>>, body: Bytes) -> Response {
@@ -77,7 +80,11 @@ async fn set_scenario(State(context): State<Arc<Context>>, body: Bytes) -> Respo
         Ok(scenario) => scenario,
         Err(error) => return bad_request(&error.to_string()),
     };
-    let next = Current { scenario, latency_ms: request.latency_ms, skew_minutes: request.skew_minutes };
+    let next = Current {
+        scenario,
+        latency_ms: request.latency_ms,
+        skew_minutes: request.skew_minutes,
+    };
     if let Err(error) = context.settings.set(next) {
         return bad_request(&error.to_string());
     }
@@ -86,7 +93,11 @@ async fn set_scenario(State(context): State<Arc<Context>>, body: Bytes) -> Respo
 }
 
 async fn aad_token(State(context): State<Arc<Context>>, body: Bytes) -> Response {
-    let body = if body.is_empty() { Bytes::from_static(b"{}") } else { body };
+    let body = if body.is_empty() {
+        Bytes::from_static(b"{}")
+    } else {
+        body
+    };
     let request: AadTokenRequest = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(error) => return bad_request(&format!("invalid POST /aad-token body: {error}; expected {{\"tenant\":\"...\",\"object_id\":\"...\",\"expired\":false}}")),
@@ -97,5 +108,8 @@ async fn aad_token(State(context): State<Arc<Context>>, body: Bytes) -> Response
 
 fn bad_request(message: &str) -> Response {
     tracing::debug!(message, "control request rejected");
-    json_response(StatusCode::BAD_REQUEST, json!({ "error": message }).to_string())
+    json_response(
+        StatusCode::BAD_REQUEST,
+        json!({ "error": message }).to_string(),
+    )
 }

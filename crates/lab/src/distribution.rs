@@ -62,7 +62,8 @@ pub fn start(state_dir: &Path, config: &DistributionConfig<'_>) -> anyhow::Resul
     std::fs::write(&config_path, config.render())
         .with_context(|| format!("writing {} failed", config_path.display()))?;
     let log_path = state_dir.join("distribution.log");
-    let log = std::fs::File::create(&log_path).with_context(|| format!("creating {} failed", log_path.display()))?;
+    let log = std::fs::File::create(&log_path)
+        .with_context(|| format!("creating {} failed", log_path.display()))?;
 
     let program = find_program(PROGRAM).with_context(|| {
         format!("`{PROGRAM}` was not found on PATH; install the Debian package docker-registry (apt-get install docker-registry)")
@@ -79,11 +80,19 @@ pub fn start(state_dir: &Path, config: &DistributionConfig<'_>) -> anyhow::Resul
     let started = Instant::now();
     loop {
         if answers_with_realm(config) {
-            tracing::info!(addr = config.addr, elapsed_ms = started.elapsed().as_millis() as u64, "distribution is up");
+            tracing::info!(
+                addr = config.addr,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "distribution is up"
+            );
             return Ok(process);
         }
         if let Some(status) = process.exited() {
-            bail!("distribution exited with {status} before it responded; its log is {}:\n{}", log_path.display(), tail(&log_path));
+            bail!(
+                "distribution exited with {status} before it responded; its log is {}:\n{}",
+                log_path.display(),
+                tail(&log_path)
+            );
         }
         if started.elapsed() > START_TIMEOUT {
             bail!("distribution did not respond with its challenge on {} within {START_TIMEOUT:?}; its log is {}", config.addr, log_path.display());
@@ -96,9 +105,13 @@ pub fn start(state_dir: &Path, config: &DistributionConfig<'_>) -> anyhow::Resul
 /// configured realm, which contains the login server's port, so another lab's cannot match.
 fn answers_with_realm(config: &DistributionConfig<'_>) -> bool {
     let probe = || -> std::io::Result<String> {
-        let mut stream = TcpStream::connect_timeout(&config.addr.parse().map_err(std::io::Error::other)?, Duration::from_millis(200))?;
+        let mut stream = TcpStream::connect_timeout(
+            &config.addr.parse().map_err(std::io::Error::other)?,
+            Duration::from_millis(200),
+        )?;
         stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-        stream.write_all(format!("GET /v2/ HTTP/1.0\r\nHost: {}\r\n\r\n", config.addr).as_bytes())?;
+        stream
+            .write_all(format!("GET /v2/ HTTP/1.0\r\nHost: {}\r\n\r\n", config.addr).as_bytes())?;
         let mut answer = String::new();
         stream.read_to_string(&mut answer)?;
         Ok(answer)
@@ -109,7 +122,9 @@ fn answers_with_realm(config: &DistributionConfig<'_>) -> bool {
 /// Finds `name` in the directories of PATH.
 pub fn find_program(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
 }
 
 fn tail(path: &Path) -> String {
@@ -133,9 +148,18 @@ mod tests {
             http_secret: "secret",
         };
         let yaml = config.render();
-        assert!(yaml.contains("    rootdirectory: \"/tmp/lab storage\"\n"), "{yaml}");
-        assert!(yaml.contains("    realm: \"http://127.0.0.1:5000/oauth2/token\"\n"), "{yaml}");
-        assert!(yaml.contains("    issuer: \"Azure Container Registry\"\n"), "{yaml}");
+        assert!(
+            yaml.contains("    rootdirectory: \"/tmp/lab storage\"\n"),
+            "{yaml}"
+        );
+        assert!(
+            yaml.contains("    realm: \"http://127.0.0.1:5000/oauth2/token\"\n"),
+            "{yaml}"
+        );
+        assert!(
+            yaml.contains("    issuer: \"Azure Container Registry\"\n"),
+            "{yaml}"
+        );
         assert!(yaml.contains("  addr: \"127.0.0.1:1234\"\n"), "{yaml}");
     }
 }

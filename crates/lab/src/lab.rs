@@ -95,7 +95,11 @@ impl Lab {
     pub fn start(config: LabConfig) -> anyhow::Result<Lab> {
         let started = Instant::now();
         let tls = config.mode == Mode::Tls;
-        let requested = Current { scenario: config.scenario, latency_ms: config.latency_ms, skew_minutes: config.skew_minutes };
+        let requested = Current {
+            scenario: config.scenario,
+            latency_ms: config.latency_ms,
+            skew_minutes: config.skew_minutes,
+        };
         if requested.scenario.needs_tls() && !tls {
             return Err(NeedsTls(requested.scenario.name()).into());
         }
@@ -111,11 +115,15 @@ impl Lab {
 
         let (state_dir, temporary) = match &config.state_dir {
             Some(dir) => {
-                std::fs::create_dir_all(dir).with_context(|| format!("creating the state directory {} failed", dir.display()))?;
+                std::fs::create_dir_all(dir).with_context(|| {
+                    format!("creating the state directory {} failed", dir.display())
+                })?;
                 (dir.clone(), None)
             }
             None => {
-                let temporary = tempfile::Builder::new().prefix("acr-health-lab-").tempdir()?;
+                let temporary = tempfile::Builder::new()
+                    .prefix("acr-health-lab-")
+                    .tempdir()?;
                 (temporary.path().to_path_buf(), Some(temporary))
             }
         };
@@ -164,14 +172,24 @@ impl Lab {
             }
         };
 
-        let healthy = Current { scenario: Scenario::Healthy, latency_ms: 0, skew_minutes: 0 };
+        let healthy = Current {
+            scenario: Scenario::Healthy,
+            latency_ms: 0,
+            skew_minutes: 0,
+        };
         let settings = Arc::new(Settings::new(healthy, tls)?);
         let context = Arc::new(Context {
             settings: settings.clone(),
             registry_signer,
             aad_signer,
-            admin: Credentials { username: "acrhealthlab".to_string(), password: random_hex(&rng, 20) },
-            token_user: Credentials { username: "pull-token".to_string(), password: random_hex(&rng, 20) },
+            admin: Credentials {
+                username: "acrhealthlab".to_string(),
+                password: random_hex(&rng, 20),
+            },
+            token_user: Credentials {
+                username: "pull-token".to_string(),
+                password: random_hex(&rng, 20),
+            },
             repository: SEED_REPOSITORY.to_string(),
             service,
             scheme,
@@ -186,7 +204,11 @@ impl Lab {
             rng,
         });
 
-        let server_config = if tls { Some(material.server_config(settings.clone())?) } else { None };
+        let server_config = if tls {
+            Some(material.server_config(settings.clone())?)
+        } else {
+            None
+        };
         let (shutdown, runtime_thread) = spawn_servers(
             context.clone(),
             [login_listener, storage_listener, control_listener],
@@ -209,8 +231,21 @@ impl Lab {
 
         // Seed while the scenario is still healthy; `lab` is dropped (and stopped) on error.
         let layout = seed::write_layout(&lab.state_dir.join("seed-image"))?;
-        let transport = if tls { seed::Transport::Tls { cert_dir: &lab.cert_dir } } else { seed::Transport::PlainHttp };
-        seed::push(&layout, &lab.login_server(), SEED_REPOSITORY, SEED_TAG, &lab.context.admin, transport)?;
+        let transport = if tls {
+            seed::Transport::Tls {
+                cert_dir: &lab.cert_dir,
+            }
+        } else {
+            seed::Transport::PlainHttp
+        };
+        seed::push(
+            &layout,
+            &lab.login_server(),
+            SEED_REPOSITORY,
+            SEED_TAG,
+            &lab.context.admin,
+            transport,
+        )?;
         lab.set(requested)?;
 
         tracing::info!(
@@ -284,7 +319,11 @@ impl Lab {
 
     /// Switches to `scenario` with no latency and no skew.
     pub fn set_scenario(&self, scenario: Scenario) -> Result<(), NeedsTls> {
-        self.set(Current { scenario, latency_ms: 0, skew_minutes: 0 })
+        self.set(Current {
+            scenario,
+            latency_ms: 0,
+            skew_minutes: 0,
+        })
     }
 
     /// Switches to the scenario called `name` (as `lab list` prints it) with no latency and no
@@ -356,7 +395,8 @@ fn bind(role: &str, port: u16) -> anyhow::Result<StdListener> {
 /// Returns a loopback port that was free a moment ago. Another process may take it before it is
 /// used; for distribution that shows as a start failure naming the address.
 fn free_port() -> anyhow::Result<u16> {
-    let listener = StdListener::bind((Ipv4Addr::LOCALHOST, 0)).context("binding an ephemeral loopback port failed")?;
+    let listener = StdListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .context("binding an ephemeral loopback port failed")?;
     Ok(listener.local_addr()?.port())
 }
 
@@ -369,38 +409,61 @@ fn spawn_servers(
 ) -> anyhow::Result<(tokio::sync::oneshot::Sender<()>, JoinHandle<()>)> {
     let (shutdown, shutdown_signal) = tokio::sync::oneshot::channel::<()>();
     let (ready, ready_signal) = std::sync::mpsc::channel::<anyhow::Result<()>>();
-    let thread = std::thread::Builder::new().name("acr-health-lab".to_string()).spawn(move || {
-        let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-            Ok(runtime) => runtime,
-            Err(error) => {
-                let _ = ready.send(Err(anyhow!("building the lab's runtime failed: {error}")));
-                return;
-            }
-        };
-        runtime.block_on(async move {
-            let listeners = (|| -> std::io::Result<_> {
-                Ok((
-                    tokio::net::TcpListener::from_std(login)?,
-                    tokio::net::TcpListener::from_std(storage)?,
-                    tokio::net::TcpListener::from_std(control)?,
-                ))
-            })();
-            let (login, storage, control) = match listeners {
-                Ok(listeners) => listeners,
+    let thread = std::thread::Builder::new()
+        .name("acr-health-lab".to_string())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
                 Err(error) => {
-                    let _ = ready.send(Err(anyhow!("registering the lab's listeners failed: {error}")));
+                    let _ = ready.send(Err(anyhow!("building the lab's runtime failed: {error}")));
                     return;
                 }
             };
-            tokio::spawn(server::serve("login", login, front::app(context.clone()), tls.clone()));
-            tokio::spawn(server::serve("storage", storage, storage::app(context.clone()), tls));
-            tokio::spawn(server::serve("control", control, control::app(context), None));
-            let _ = ready.send(Ok(()));
-            let _ = shutdown_signal.await;
-        });
-        // Hung and dripping responses never finish on their own, so drop them with the runtime.
-        runtime.shutdown_background();
-    })?;
+            runtime.block_on(async move {
+                let listeners = (|| -> std::io::Result<_> {
+                    Ok((
+                        tokio::net::TcpListener::from_std(login)?,
+                        tokio::net::TcpListener::from_std(storage)?,
+                        tokio::net::TcpListener::from_std(control)?,
+                    ))
+                })();
+                let (login, storage, control) = match listeners {
+                    Ok(listeners) => listeners,
+                    Err(error) => {
+                        let _ = ready.send(Err(anyhow!(
+                            "registering the lab's listeners failed: {error}"
+                        )));
+                        return;
+                    }
+                };
+                tokio::spawn(server::serve(
+                    "login",
+                    login,
+                    front::app(context.clone()),
+                    tls.clone(),
+                ));
+                tokio::spawn(server::serve(
+                    "storage",
+                    storage,
+                    storage::app(context.clone()),
+                    tls,
+                ));
+                tokio::spawn(server::serve(
+                    "control",
+                    control,
+                    control::app(context),
+                    None,
+                ));
+                let _ = ready.send(Ok(()));
+                let _ = shutdown_signal.await;
+            });
+            // Hung and dripping responses never finish on their own, so drop them with the runtime.
+            runtime.shutdown_background();
+        })?;
     match ready_signal.recv() {
         Ok(Ok(())) => Ok((shutdown, thread)),
         Ok(Err(error)) => Err(error),

@@ -7,7 +7,11 @@ use acr_health_lab::{Lab, LabConfig, Mode, Scenario};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "lab", version, about = "A real registry behind an ACR-style front, with switchable faults")]
+#[command(
+    name = "lab",
+    version,
+    about = "A real registry behind an ACR-style front, with switchable faults"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -58,7 +62,8 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
 
@@ -83,7 +88,10 @@ fn up(args: UpArgs) -> anyhow::Result<()> {
     let scenario: Scenario = args.scenario.parse()?;
     let state_dir = match args.state_dir {
         Some(dir) => dir,
-        None => tempfile::Builder::new().prefix("acr-health-lab-").tempdir()?.keep(),
+        None => tempfile::Builder::new()
+            .prefix("acr-health-lab-")
+            .tempdir()?
+            .keep(),
     };
     let config = LabConfig {
         scenario,
@@ -99,9 +107,12 @@ fn up(args: UpArgs) -> anyhow::Result<()> {
     println!("{}", lab.summary());
 
     // Wait for SIGINT or SIGTERM; dropping the lab then stops distribution.
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         tokio::select! {
             result = tokio::signal::ctrl_c() => result,
             _ = terminate.recv() => Ok(()),

@@ -17,7 +17,9 @@ pub struct Supervised {
 impl Supervised {
     /// Spawns `command`; `name` appears in logs and errors.
     pub fn spawn(name: &'static str, command: &mut Command) -> anyhow::Result<Self> {
-        let child = command.spawn().with_context(|| format!("starting {name} ({command:?}) failed"))?;
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {name} ({command:?}) failed"))?;
         tracing::info!(process = name, pid = child.id(), "started");
         Ok(Self { name, child })
     }

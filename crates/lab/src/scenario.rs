@@ -128,8 +128,16 @@ impl Scenario {
     }
 }
 
-const fn info(name: &'static str, imitates: &'static str, expected_code: Option<&'static str>) -> ScenarioInfo {
-    ScenarioInfo { name, imitates, expected_code }
+const fn info(
+    name: &'static str,
+    imitates: &'static str,
+    expected_code: Option<&'static str>,
+) -> ScenarioInfo {
+    ScenarioInfo {
+        name,
+        imitates,
+        expected_code,
+    }
 }
 
 impl FromStr for Scenario {
@@ -173,7 +181,11 @@ mod tests {
         let core_codes = include_str!("../../core/src/code.rs");
         for (_, info) in Scenario::ALL {
             if let Some(code) = info.expected_code {
-                assert!(core_codes.contains(&format!("rename = \"{code}\"")), "{}: {code} is not a core code", info.name);
+                assert!(
+                    core_codes.contains(&format!("rename = \"{code}\"")),
+                    "{}: {code} is not a core code",
+                    info.name
+                );
             }
         }
     }

@@ -36,14 +36,19 @@ impl Descriptor {
 /// Writes the OCI image layout into `dir` (tag `latest`) and returns its path.
 pub fn write_layout(dir: &Path) -> anyhow::Result<PathBuf> {
     let blobs = dir.join("blobs/sha256");
-    std::fs::create_dir_all(&blobs).with_context(|| format!("creating {} failed", blobs.display()))?;
+    std::fs::create_dir_all(&blobs)
+        .with_context(|| format!("creating {} failed", blobs.display()))?;
 
     // The layer is a gzipped tar; the config names the digest of the uncompressed tar.
     let tar = layer_tar()?;
     let diff_id = sha256(&tar);
     let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
     encoder.write_all(&tar)?;
-    let layer = write_blob(&blobs, "application/vnd.oci.image.layer.v1.tar+gzip", &encoder.finish()?)?;
+    let layer = write_blob(
+        &blobs,
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+        &encoder.finish()?,
+    )?;
 
     let config = json!({
         "architecture": "amd64",
@@ -53,7 +58,11 @@ pub fn write_layout(dir: &Path) -> anyhow::Result<PathBuf> {
         "history": [{ "created_by": "acr-health lab seed", "created": "2024-01-01T00:00:00Z" }],
         "created": "2024-01-01T00:00:00Z",
     });
-    let config = write_blob(&blobs, "application/vnd.oci.image.config.v1+json", config.to_string().as_bytes())?;
+    let config = write_blob(
+        &blobs,
+        "application/vnd.oci.image.config.v1+json",
+        config.to_string().as_bytes(),
+    )?;
 
     let manifest = json!({
         "schemaVersion": 2,
@@ -61,7 +70,11 @@ pub fn write_layout(dir: &Path) -> anyhow::Result<PathBuf> {
         "config": config.to_json(),
         "layers": [layer.to_json()],
     });
-    let manifest = write_blob(&blobs, "application/vnd.oci.image.manifest.v1+json", manifest.to_string().as_bytes())?;
+    let manifest = write_blob(
+        &blobs,
+        "application/vnd.oci.image.manifest.v1+json",
+        manifest.to_string().as_bytes(),
+    )?;
 
     let mut manifest_entry = manifest.to_json();
     manifest_entry["annotations"] = json!({ "org.opencontainers.image.ref.name": "latest" });
@@ -75,15 +88,30 @@ pub fn write_layout(dir: &Path) -> anyhow::Result<PathBuf> {
 pub enum Transport<'a> {
     PlainHttp,
     /// A directory with the lab CA as `ca.crt`, skopeo's `--dest-cert-dir`.
-    Tls { cert_dir: &'a Path },
+    Tls {
+        cert_dir: &'a Path,
+    },
 }
 
 /// Pushes the layout at `layout` to `login_server/repository:tag` with skopeo.
-pub fn push(layout: &Path, login_server: &str, repository: &str, tag: &str, admin: &Credentials, transport: Transport<'_>) -> anyhow::Result<()> {
+pub fn push(
+    layout: &Path,
+    login_server: &str,
+    repository: &str,
+    tag: &str,
+    admin: &Credentials,
+    transport: Transport<'_>,
+) -> anyhow::Result<()> {
     let skopeo = find_program("skopeo")
         .context("`skopeo` was not found on PATH; install the Debian package skopeo (apt-get install skopeo) to seed the lab")?;
     let mut command = Command::new(skopeo);
-    command.args(["--insecure-policy", "copy", "--retry-times", "0", "--dest-creds"]);
+    command.args([
+        "--insecure-policy",
+        "copy",
+        "--retry-times",
+        "0",
+        "--dest-creds",
+    ]);
     command.arg(format!("{}:{}", admin.username, admin.password));
     match transport {
         Transport::PlainHttp => {
@@ -110,11 +138,19 @@ pub fn push(layout: &Path, login_server: &str, repository: &str, tag: &str, admi
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
-    tracing::info!(repository, tag, elapsed_ms = started.elapsed().as_millis() as u64, "seed image pushed");
+    tracing::info!(
+        repository,
+        tag,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "seed image pushed"
+    );
     Ok(())
 }
 
-fn wait_with_timeout(child: std::process::Child, timeout: Duration) -> anyhow::Result<std::process::Output> {
+fn wait_with_timeout(
+    child: std::process::Child,
+    timeout: Duration,
+) -> anyhow::Result<std::process::Output> {
     let pid = child.id();
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -124,7 +160,10 @@ fn wait_with_timeout(child: std::process::Child, timeout: Duration) -> anyhow::R
         Ok(output) => Ok(output?),
         Err(_) => {
             // The child is owned by the waiting thread; end it by PID so the thread returns.
-            let _ = Command::new("kill").arg("-KILL").arg(pid.to_string()).status();
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .arg(pid.to_string())
+                .status();
             bail!("skopeo (pid {pid}) did not finish within {timeout:?} and was killed")
         }
     }
@@ -148,12 +187,20 @@ fn write_blob(blobs: &Path, media_type: &'static str, bytes: &[u8]) -> anyhow::R
     let digest = sha256(bytes);
     let path = blobs.join(&digest["sha256:".len()..]);
     std::fs::write(&path, bytes).with_context(|| format!("writing {} failed", path.display()))?;
-    Ok(Descriptor { media_type, digest, size: bytes.len() })
+    Ok(Descriptor {
+        media_type,
+        digest,
+        size: bytes.len(),
+    })
 }
 
 fn sha256(bytes: &[u8]) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
-    let hex: String = digest.as_ref().iter().map(|byte| format!("{byte:02x}")).collect();
+    let hex: String = digest
+        .as_ref()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     format!("sha256:{hex}")
 }
 
@@ -165,7 +212,8 @@ mod tests {
     fn layout_blobs_match_digests() {
         let dir = tempfile::tempdir().unwrap();
         write_layout(dir.path()).unwrap();
-        let index: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("index.json")).unwrap()).unwrap();
+        let index: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("index.json")).unwrap()).unwrap();
         let digest = index["manifests"][0]["digest"].as_str().unwrap();
         let manifest = std::fs::read(dir.path().join("blobs/sha256").join(&digest[7..])).unwrap();
         assert_eq!(sha256(&manifest), digest);

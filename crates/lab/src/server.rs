@@ -13,7 +13,12 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// Accepts connections on `listener` until the task is dropped, serving each with `app`.
-pub async fn serve(name: &'static str, listener: TcpListener, app: Router, tls: Option<Arc<rustls::ServerConfig>>) {
+pub async fn serve(
+    name: &'static str,
+    listener: TcpListener,
+    app: Router,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) {
     let acceptor = tls.map(TlsAcceptor::from);
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -26,20 +31,29 @@ pub async fn serve(name: &'static str, listener: TcpListener, app: Router, tls: 
         let app = app.clone();
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                app.clone().oneshot(request.map(axum::body::Body::new))
-            });
+            let service =
+                hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    app.clone().oneshot(request.map(axum::body::Body::new))
+                });
             let builder = auto::Builder::new(TokioExecutor::new());
             let result = match acceptor {
                 Some(acceptor) => match acceptor.accept(stream).await {
-                    Ok(tls_stream) => builder.serve_connection(TokioIo::new(tls_stream), service).await,
+                    Ok(tls_stream) => {
+                        builder
+                            .serve_connection(TokioIo::new(tls_stream), service)
+                            .await
+                    }
                     Err(error) => {
                         tracing::debug!(listener = name, %peer, cause = %error, "TLS handshake failed");
                         return;
                     }
                 },
-                None => builder.serve_connection(TokioIo::new(stream), service).await,
+                None => {
+                    builder
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await
+                }
             };
             if let Err(error) = result {
                 tracing::debug!(listener = name, %peer, cause = %error, "connection ended with an error");

@@ -34,14 +34,20 @@ pub struct Settings {
 impl Settings {
     /// Creates the settings with `initial` in force, checking that it fits the mode.
     pub fn new(initial: Current, tls: bool) -> Result<Self, NeedsTls> {
-        let settings = Self { current: RwLock::new(initial), tls };
+        let settings = Self {
+            current: RwLock::new(initial),
+            tls,
+        };
         settings.set(initial)?;
         Ok(settings)
     }
 
     /// Returns a copy of the settings in force.
     pub fn current(&self) -> Current {
-        *self.current.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .current
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Replaces the settings in force.
@@ -49,7 +55,10 @@ impl Settings {
         if next.scenario.needs_tls() && !self.tls {
             return Err(NeedsTls(next.scenario.name()));
         }
-        *self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
+        *self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
         Ok(())
     }
 

@@ -21,15 +21,21 @@ pub fn app(context: Arc<Context>) -> Router {
 
 /// Returns whether `digest` is `sha256:` and 64 lower-case hex digits, the only form this lab stores.
 pub fn valid_digest(digest: &str) -> bool {
-    digest
-        .strip_prefix("sha256:")
-        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte)))
+    digest.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
+    })
 }
 
 /// Returns the hex HMAC-SHA256 of a blob URL's repository, digest and expiry.
 pub fn sign(key: &ring::hmac::Key, repository: &str, digest: &str, expires: i64) -> String {
     let tag = ring::hmac::sign(key, format!("{repository}\n{digest}\n{expires}").as_bytes());
-    tag.as_ref().iter().map(|byte| format!("{byte:02x}")).collect()
+    tag.as_ref()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 async fn serve_blob(State(context): State<Arc<Context>>, request: Request) -> Response {
@@ -38,12 +44,19 @@ async fn serve_blob(State(context): State<Arc<Context>>, request: Request) -> Re
     if current.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(current.latency_ms)).await;
     }
-    let cors = current.scenario != Scenario::CorsOff && request.headers().contains_key(header::ORIGIN);
+    let cors =
+        current.scenario != Scenario::CorsOff && request.headers().contains_key(header::ORIGIN);
     let mut response = answer(&context, current.scenario, request).await;
     if cors {
         let headers = response.headers_mut();
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-        headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Content-Length, Content-Type, x-ms-request-id"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Content-Length, Content-Type, x-ms-request-id"),
+        );
     }
     response
 }
@@ -52,15 +65,29 @@ async fn answer(context: &Context, scenario: Scenario, request: Request) -> Resp
     if request.method() == Method::OPTIONS {
         let mut response = StatusCode::OK.into_response();
         let headers = response.headers_mut();
-        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, HEAD"));
-        headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("*"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, HEAD"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("*"),
+        );
         return response;
     }
     if request.method() != Method::GET && request.method() != Method::HEAD {
-        return storage_error(StatusCode::METHOD_NOT_ALLOWED, "UnsupportedHttpVerb", "The resource doesn't support the specified HTTP verb.");
+        return storage_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "UnsupportedHttpVerb",
+            "The resource doesn't support the specified HTTP verb.",
+        );
     }
     if scenario == Scenario::Storage403 {
-        return storage_error(StatusCode::FORBIDDEN, "AuthorizationFailure", "This request is not authorized to perform this operation.");
+        return storage_error(
+            StatusCode::FORBIDDEN,
+            "AuthorizationFailure",
+            "This request is not authorized to perform this operation.",
+        );
     }
     // NOTE: Azure storage's exact status for a SAS URL sent with a foreign Bearer token was not
     // recorded. The lab returns 403 AuthenticationFailed, which any client treats as a failure.
@@ -73,13 +100,29 @@ async fn answer(context: &Context, scenario: Scenario, request: Request) -> Resp
     }
 
     let path = request.uri().path();
-    let Some((repository, digest)) = path.strip_prefix('/').and_then(|rest| rest.rsplit_once("/blobs/")) else {
-        return storage_error(StatusCode::NOT_FOUND, "ResourceNotFound", "The specified resource does not exist.");
+    let Some((repository, digest)) = path
+        .strip_prefix('/')
+        .and_then(|rest| rest.rsplit_once("/blobs/"))
+    else {
+        return storage_error(
+            StatusCode::NOT_FOUND,
+            "ResourceNotFound",
+            "The specified resource does not exist.",
+        );
     };
     if !valid_digest(digest) {
-        return storage_error(StatusCode::NOT_FOUND, "BlobNotFound", "The specified blob does not exist.");
+        return storage_error(
+            StatusCode::NOT_FOUND,
+            "BlobNotFound",
+            "The specified blob does not exist.",
+        );
     }
-    if !signature_valid(context, repository, digest, request.uri().query().unwrap_or_default()) {
+    if !signature_valid(
+        context,
+        repository,
+        digest,
+        request.uri().query().unwrap_or_default(),
+    ) {
         return storage_error(
             StatusCode::FORBIDDEN,
             "AuthenticationFailed",
@@ -99,17 +142,28 @@ async fn answer(context: &Context, scenario: Scenario, request: Request) -> Resp
         Ok(bytes) => bytes,
         Err(error) => {
             tracing::debug!(cause = %error, file = %file.display(), "blob not in storage");
-            return storage_error(StatusCode::NOT_FOUND, "BlobNotFound", "The specified blob does not exist.");
+            return storage_error(
+                StatusCode::NOT_FOUND,
+                "BlobNotFound",
+                "The specified blob does not exist.",
+            );
         }
     };
     let length = bytes.len();
-    let body = if request.method() == Method::HEAD { Body::empty() } else { Body::from(bytes) };
+    let body = if request.method() == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    };
     (
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_string()),
             (header::CONTENT_LENGTH, length.to_string()),
-            (header::HeaderName::from_static("x-ms-blob-type"), "BlockBlob".to_string()),
+            (
+                header::HeaderName::from_static("x-ms-blob-type"),
+                "BlockBlob".to_string(),
+            ),
         ],
         body,
     )
@@ -136,9 +190,10 @@ fn signature_valid(context: &Context, repository: &str, digest: &str, query: &st
 fn storage_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>");
     let mut response = (status, [(header::CONTENT_TYPE, "application/xml")], body).into_response();
-    response
-        .headers_mut()
-        .insert(header::HeaderName::from_static("x-ms-error-code"), HeaderValue::from_str(code).unwrap_or(HeaderValue::from_static("Error")));
+    response.headers_mut().insert(
+        header::HeaderName::from_static("x-ms-error-code"),
+        HeaderValue::from_str(code).unwrap_or(HeaderValue::from_static("Error")),
+    );
     response
 }
 

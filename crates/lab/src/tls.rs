@@ -48,9 +48,15 @@ impl TlsMaterial {
         let good = lab_ca.issue(loopback.clone(), None)?;
         let expired = lab_ca.issue(
             loopback.clone(),
-            Some((rcgen::date_time_ymd(2020, 1, 1), rcgen::date_time_ymd(2021, 1, 1))),
+            Some((
+                rcgen::date_time_ymd(2020, 1, 1),
+                rcgen::date_time_ymd(2021, 1, 1),
+            )),
         )?;
-        let wrong_host = lab_ca.issue(vec![SanType::DnsName("wrong-host.invalid".try_into()?)], None)?;
+        let wrong_host = lab_ca.issue(
+            vec![SanType::DnsName("wrong-host.invalid".try_into()?)],
+            None,
+        )?;
         let unknown_ca = stranger_ca.issue(loopback, None)?;
 
         Ok(Self {
@@ -74,7 +80,10 @@ impl TlsMaterial {
 
     /// Builds a rustls server configuration whose certificate follows the current scenario at
     /// every handshake.
-    pub fn server_config(self: &Arc<Self>, settings: Arc<Settings>) -> anyhow::Result<Arc<rustls::ServerConfig>> {
+    pub fn server_config(
+        self: &Arc<Self>,
+        settings: Arc<Settings>,
+    ) -> anyhow::Result<Arc<rustls::ServerConfig>> {
         // The ring provider is deprecated only for lacking post-quantum key exchange, which the
         // lab does not need; aws-lc-rs would need cmake.
         #[allow(deprecated)]
@@ -83,7 +92,10 @@ impl TlsMaterial {
             .with_safe_default_protocol_versions()
             .context("TLS protocol versions rejected by rustls")?
             .with_no_client_auth()
-            .with_cert_resolver(Arc::new(ScenarioCertResolver { material: self.clone(), settings }));
+            .with_cert_resolver(Arc::new(ScenarioCertResolver {
+                material: self.clone(),
+                settings,
+            }));
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Arc::new(config))
     }
@@ -96,8 +108,15 @@ impl Authority {
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         let key = KeyPair::generate().context("generating a CA key failed")?;
-        let certificate = params.clone().self_signed(&key).context("self-signing the CA failed")?;
-        Ok(Self { pem: certificate.pem(), params, key })
+        let certificate = params
+            .clone()
+            .self_signed(&key)
+            .context("self-signing the CA failed")?;
+        Ok(Self {
+            pem: certificate.pem(),
+            params,
+            key,
+        })
     }
 
     /// Issues a server certificate for `names`, valid from a day ago for a year unless `validity`
@@ -114,12 +133,17 @@ impl Authority {
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
         let now = OffsetDateTime::now_utc();
-        let (not_before, not_after) = validity.unwrap_or((now - Duration::days(1), now + Duration::days(365)));
+        let (not_before, not_after) =
+            validity.unwrap_or((now - Duration::days(1), now + Duration::days(365)));
         params.not_before = not_before;
         params.not_after = not_after;
 
         let key = KeyPair::generate().context("generating a server key failed")?;
-        let issuer = self.params.clone().self_signed(&self.key).context("rebuilding the CA certificate failed")?;
+        let issuer = self
+            .params
+            .clone()
+            .self_signed(&self.key)
+            .context("rebuilding the CA certificate failed")?;
         let certificate = params
             .signed_by(&key, &issuer, &self.key)
             .context("signing a server certificate failed")?;

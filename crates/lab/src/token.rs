@@ -12,7 +12,10 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
 use ring::rand::{SecureRandom, SystemRandom};
-use ring::signature::{EcdsaKeyPair, KeyPair as _, UnparsedPublicKey, ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING};
+use ring::signature::{
+    EcdsaKeyPair, KeyPair as _, UnparsedPublicKey, ECDSA_P256_SHA256_FIXED,
+    ECDSA_P256_SHA256_FIXED_SIGNING,
+};
 use serde_json::{json, Value};
 
 /// The issuer ACR writes into its tokens; distribution is configured to trust it.
@@ -47,11 +50,17 @@ impl Signer {
         let mut name = DistinguishedName::new();
         name.push(DnType::CommonName, common_name);
         params.distinguished_name = name;
-        let certificate = params.self_signed(&key_pair).context("self-signing the token certificate failed")?;
+        let certificate = params
+            .self_signed(&key_pair)
+            .context("self-signing the token certificate failed")?;
 
         let rng = SystemRandom::new();
-        let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &key_pair.serialize_der(), &rng)
-            .map_err(|error| anyhow::anyhow!("ring rejected the generated key: {error}"))?;
+        let key = EcdsaKeyPair::from_pkcs8(
+            &ECDSA_P256_SHA256_FIXED_SIGNING,
+            &key_pair.serialize_der(),
+            &rng,
+        )
+        .map_err(|error| anyhow::anyhow!("ring rejected the generated key: {error}"))?;
         Ok(Self {
             key,
             certificate_pem: certificate.pem(),
@@ -72,19 +81,26 @@ impl Signer {
             .key
             .sign(&self.rng, signing_input.as_bytes())
             .expect("ECDSA signing with a valid key and a system RNG does not fail");
-        format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.as_ref()))
+        format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(signature.as_ref())
+        )
     }
 
     /// Verifies a token this signer issued and returns its claims. `now` is the registry clock;
     /// a token whose `exp` lies before it is rejected.
     pub fn verify(&self, token: &str, now: SystemTime) -> Result<Value, TokenError> {
         let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(TokenError::Malformed);
         };
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Malformed)?;
-        let public_key = UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, self.key.public_key().as_ref());
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|_| TokenError::Malformed)?;
+        let public_key =
+            UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, self.key.public_key().as_ref());
         public_key
             .verify(format!("{header}.{payload}").as_bytes(), &signature)
             .map_err(|_| TokenError::BadSignature)?;
@@ -116,7 +132,9 @@ pub fn random_hex(rng: &SystemRandom, bytes: usize) -> String {
 
 /// Returns seconds since the Unix epoch; times before 1970 count as 0.
 pub fn unix_seconds(time: SystemTime) -> i64 {
-    time.duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_secs() as i64).unwrap_or(0)
+    time.duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -153,6 +171,9 @@ mod tests {
     #[test]
     fn garbage_is_malformed() {
         let signer = Signer::generate("test").unwrap();
-        assert_eq!(signer.verify("a.b", SystemTime::now()), Err(TokenError::Malformed));
+        assert_eq!(
+            signer.verify("a.b", SystemTime::now()),
+            Err(TokenError::Malformed)
+        );
     }
 }

@@ -63,7 +63,13 @@ async fn run_in_browser(lab: &Lab) -> Value {
     let output = tokio::time::timeout(
         Duration::from_secs(60),
         tokio::process::Command::new(chromium)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"])
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+            ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .args(["--virtual-time-budget=10000", "--dump-dom"])
             .arg(format!("{origin}/"))
@@ -77,10 +83,16 @@ async fn run_in_browser(lab: &Lab) -> Value {
     server.abort();
 
     let dom = String::from_utf8_lossy(&output.stdout);
-    let start = dom.find("<pre id=\"out\">").expect("the page was rendered") + "<pre id=\"out\">".len();
+    let start =
+        dom.find("<pre id=\"out\">").expect("the page was rendered") + "<pre id=\"out\">".len();
     let end = dom[start..].find("</pre>").unwrap() + start;
-    let text = dom[start..end].replace("&amp;", "&").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">");
-    serde_json::from_str(&text).unwrap_or_else(|error| panic!("the script wrote no JSON ({error}): {text}"))
+    let text = dom[start..end]
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("the script wrote no JSON ({error}): {text}"))
 }
 
 #[tokio::test]
@@ -90,12 +102,24 @@ async fn browser_reads_whole_path_with_cors() {
 
     assert_eq!(out["error"], Value::Null, "{out}");
     assert_eq!(out["challenge_status"], 401);
-    assert!(out["challenge"].as_str().unwrap().starts_with("Bearer realm="), "{out}");
+    assert!(
+        out["challenge"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bearer realm="),
+        "{out}"
+    );
     assert!(out["date"].is_string(), "{out}");
     assert_eq!(out["token_status"], 200);
     assert_eq!(out["manifest_status"], 200);
     assert_eq!(out["blob_status"], 200, "{out}");
-    assert!(out["blob_url"].as_str().unwrap().contains(&lab.storage_addr().to_string()), "{out}");
+    assert!(
+        out["blob_url"]
+            .as_str()
+            .unwrap()
+            .contains(&lab.storage_addr().to_string()),
+        "{out}"
+    );
     assert!(out["blob_bytes"].as_u64().unwrap() > 0);
 }
 
@@ -106,5 +130,8 @@ async fn browser_blocked_with_cors_off() {
     let out = run_in_browser(&lab).await;
 
     assert_eq!(out["challenge_status"], Value::Null, "{out}");
-    assert!(out["error"].as_str().unwrap().contains("TypeError"), "{out}");
+    assert!(
+        out["error"].as_str().unwrap().contains("TypeError"),
+        "{out}"
+    );
 }

@@ -41,7 +41,12 @@ fn lab_is_send_and_sync() {
 fn port_clash_names_the_port() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let error = Lab::start(LabConfig { login_port: port, ..LabConfig::default() }).err().expect("a taken port fails");
+    let error = Lab::start(LabConfig {
+        login_port: port,
+        ..LabConfig::default()
+    })
+    .err()
+    .expect("a taken port fails");
     let message = error.to_string();
     assert!(message.contains(&format!("login port {port}")), "{message}");
 }
@@ -60,7 +65,10 @@ fn drop_kills_distribution_and_removes_state() {
     assert!(alive(pid));
 
     drop(lab);
-    assert!(wait_gone(pid), "distribution (pid {pid}) still runs after drop");
+    assert!(
+        wait_gone(pid),
+        "distribution (pid {pid}) still runs after drop"
+    );
     assert!(!state_dir.exists(), "{} still exists", state_dir.display());
 }
 
@@ -75,14 +83,21 @@ fn drop_on_panic_kills_distribution() {
     .join();
     assert!(result.is_err());
     let pid = receiver.recv().unwrap();
-    assert!(wait_gone(pid), "distribution (pid {pid}) survived a panicking test");
+    assert!(
+        wait_gone(pid),
+        "distribution (pid {pid}) survived a panicking test"
+    );
 }
 
 #[test]
 fn given_state_dir_is_kept() {
     let dir = tempfile::tempdir().unwrap();
     let state_dir = dir.path().join("lab");
-    let lab = Lab::start(LabConfig { state_dir: Some(state_dir.clone()), ..LabConfig::default() }).expect("the lab starts");
+    let lab = Lab::start(LabConfig {
+        state_dir: Some(state_dir.clone()),
+        ..LabConfig::default()
+    })
+    .expect("the lab starts");
     assert_eq!(lab.ca_pem_path(), state_dir.join("ca.pem"));
     drop(lab);
     assert!(state_dir.join("ca.pem").exists());
@@ -91,16 +106,23 @@ fn given_state_dir_is_kept() {
 
 #[test]
 fn cli_list_prints_every_scenario() {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab")).arg("list").output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_lab"))
+        .arg("list")
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(text.lines().count(), Scenario::ALL.len());
-    assert!(text.lines().any(|line| line.starts_with("firewall-v2 ") && line.ends_with("-> CONNECTIVITY_FORBIDDEN_ERROR")));
+    assert!(text.lines().any(|line| line.starts_with("firewall-v2 ")
+        && line.ends_with("-> CONNECTIVITY_FORBIDDEN_ERROR")));
 }
 
 #[test]
 fn cli_unknown_scenario_fails() {
-    let output = Command::new(env!("CARGO_BIN_EXE_lab")).args(["up", "--scenario", "nope"]).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args(["up", "--scenario", "nope"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("'nope'"));
 }
@@ -109,39 +131,73 @@ fn cli_unknown_scenario_fails() {
 fn cli_up_prints_json_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
-        .args(["up", "--plain-http", "--login-port", "0", "--storage-port", "0", "--control-port", "0", "--state-dir"])
+        .args([
+            "up",
+            "--plain-http",
+            "--login-port",
+            "0",
+            "--storage-port",
+            "0",
+            "--control-port",
+            "0",
+            "--state-dir",
+        ])
         .arg(dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let summary: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|error| panic!("{error}: {line:?}"));
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|error| panic!("{error}: {line:?}"));
 
     assert_eq!(summary["scheme"], "http");
     assert_eq!(summary["repository"], "hello-world");
     assert_eq!(summary["tag"], "latest");
     assert_eq!(summary["admin"]["username"], "acrhealthlab");
-    assert!(summary["login_server"].as_str().unwrap().starts_with("127.0.0.1:"));
-    assert!(summary["control"].as_str().unwrap().starts_with("http://127.0.0.1:"));
+    assert!(summary["login_server"]
+        .as_str()
+        .unwrap()
+        .starts_with("127.0.0.1:"));
+    assert!(summary["control"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://127.0.0.1:"));
     assert!(Path::new(summary["ca_pem"].as_str().unwrap()).exists());
 
     // The distribution child is the one whose command line names this state dir.
     let config = dir.path().join("config.yml");
     let distribution = find_process_with_arg(&config.to_string_lossy()).expect("distribution runs");
 
-    Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");
-    assert!(wait_gone(distribution), "distribution (pid {distribution}) still runs");
+    assert!(
+        wait_gone(distribution),
+        "distribution (pid {distribution}) still runs"
+    );
 }
 
 fn find_process_with_arg(argument: &str) -> Option<u32> {
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
-        if cmdline.split(|byte| *byte == 0).any(|part| part == argument.as_bytes()) && alive(pid) {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        if cmdline
+            .split(|byte| *byte == 0)
+            .any(|part| part == argument.as_bytes())
+            && alive(pid)
+        {
             return Some(pid);
         }
     }

@@ -13,7 +13,12 @@ use common::{require_program, Call};
 
 fn skopeo(args: &[&str]) -> Output {
     let program = require_program("skopeo", "skopeo");
-    Command::new(program).arg("--insecure-policy").args(args).stdin(Stdio::null()).output().expect("skopeo runs")
+    Command::new(program)
+        .arg("--insecure-policy")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("skopeo runs")
 }
 
 fn assert_success(output: &Output, what: &str) {
@@ -26,14 +31,29 @@ fn assert_success(output: &Output, what: &str) {
 }
 
 fn image(lab: &Lab) -> String {
-    format!("docker://{}/{}:{}", lab.login_server(), lab.repository(), lab.tag())
+    format!(
+        "docker://{}/{}:{}",
+        lab.login_server(),
+        lab.repository(),
+        lab.tag()
+    )
 }
 
 #[test]
 fn skopeo_inspect_with_token_user() {
     let lab = Lab::start(LabConfig::default()).expect("the lab starts");
-    let creds = format!("{}:{}", lab.token_user().username, lab.token_user().password);
-    let output = skopeo(&["inspect", "--tls-verify=false", "--creds", &creds, &image(&lab)]);
+    let creds = format!(
+        "{}:{}",
+        lab.token_user().username,
+        lab.token_user().password
+    );
+    let output = skopeo(&[
+        "inspect",
+        "--tls-verify=false",
+        "--creds",
+        &creds,
+        &image(&lab),
+    ]);
     assert_success(&output, "skopeo inspect");
     let inspected: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(inspected["RepoTags"], serde_json::json!(["latest"]));
@@ -44,28 +64,53 @@ fn skopeo_inspect_with_token_user() {
 fn skopeo_rejects_wrong_password() {
     let lab = Lab::start(LabConfig::default()).expect("the lab starts");
     let creds = format!("{}:wrong", lab.admin().username);
-    let output = skopeo(&["inspect", "--tls-verify=false", "--creds", &creds, &image(&lab)]);
+    let output = skopeo(&[
+        "inspect",
+        "--tls-verify=false",
+        "--creds",
+        &creds,
+        &image(&lab),
+    ]);
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("401") || stderr.to_lowercase().contains("unauthorized"), "{stderr}");
+    assert!(
+        stderr.contains("401") || stderr.to_lowercase().contains("unauthorized"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn skopeo_copy_over_tls_with_lab_ca() {
-    let lab = Lab::start(LabConfig { mode: Mode::Tls, ..LabConfig::default() }).expect("the TLS lab starts");
+    let lab = Lab::start(LabConfig {
+        mode: Mode::Tls,
+        ..LabConfig::default()
+    })
+    .expect("the TLS lab starts");
     let out = tempfile::tempdir().unwrap();
     let creds = format!("{}:{}", lab.admin().username, lab.admin().password);
     let destination = format!("dir:{}", out.path().display());
     let cert_dir = lab.cert_dir().to_string_lossy().into_owned();
 
-    let output = skopeo(&["copy", "--src-cert-dir", &cert_dir, "--src-creds", &creds, &image(&lab), &destination]);
+    let output = skopeo(&[
+        "copy",
+        "--src-cert-dir",
+        &cert_dir,
+        "--src-creds",
+        &creds,
+        &image(&lab),
+        &destination,
+    ]);
     assert_success(&output, "skopeo copy");
     assert!(out.path().join("manifest.json").exists());
 
     // Without the CA the same copy fails on the certificate.
     let output = skopeo(&["copy", "--src-creds", &creds, &image(&lab), &destination]);
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("certificate"), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("certificate"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[tokio::test]
@@ -76,44 +121,86 @@ async fn skopeo_copy_with_refresh_token_and_blocked_storage() {
     let aad = lab.aad_token("tenant-1", "object-1", false);
     let exchange = Call::post_form(
         format!("{}/oauth2/exchange", lab.base_url()),
-        &[("grant_type", "access_token"), ("service", &lab.login_server()), ("access_token", &aad)],
+        &[
+            ("grant_type", "access_token"),
+            ("service", &lab.login_server()),
+            ("access_token", &aad),
+        ],
     )
     .send()
     .await
     .unwrap();
-    let refresh = exchange.json()["refresh_token"].as_str().unwrap().to_string();
+    let refresh = exchange.json()["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let creds = format!("{NULL_GUID}:{refresh}");
     let out = tempfile::tempdir().unwrap();
     let destination = format!("dir:{}", out.path().display());
 
-    let output = skopeo(&["copy", "--src-tls-verify=false", "--src-creds", &creds, &image(&lab), &destination]);
+    let output = skopeo(&[
+        "copy",
+        "--src-tls-verify=false",
+        "--src-creds",
+        &creds,
+        &image(&lab),
+        &destination,
+    ]);
     assert_success(&output, "skopeo copy with a refresh token");
 
     // Login still works when storage is blocked, but the blobs do not come.
     lab.set_scenario(Scenario::Storage403).unwrap();
-    let raw = skopeo(&["inspect", "--raw", "--tls-verify=false", "--creds", &creds, &image(&lab)]);
+    let raw = skopeo(&[
+        "inspect",
+        "--raw",
+        "--tls-verify=false",
+        "--creds",
+        &creds,
+        &image(&lab),
+    ]);
     assert_success(&raw, "skopeo inspect --raw");
     let second = tempfile::tempdir().unwrap();
     let destination = format!("dir:{}", second.path().display());
-    let output = skopeo(&["copy", "--src-tls-verify=false", "--src-creds", &creds, &image(&lab), &destination]);
+    let output = skopeo(&[
+        "copy",
+        "--src-tls-verify=false",
+        "--src-creds",
+        &creds,
+        &image(&lab),
+        &destination,
+    ]);
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("403"), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("403"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Returns a refresh token from the exchange, as `az acr login --expose-token` prints one.
 fn refresh_token(lab: &Lab) -> String {
     let aad = lab.aad_token("tenant-1", "object-1", false);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let exchange = runtime
         .block_on(
             Call::post_form(
                 format!("{}/oauth2/exchange", lab.base_url()),
-                &[("grant_type", "access_token"), ("service", &lab.login_server()), ("access_token", &aad)],
+                &[
+                    ("grant_type", "access_token"),
+                    ("service", &lab.login_server()),
+                    ("access_token", &aad),
+                ],
             )
             .send(),
         )
         .unwrap();
-    exchange.json()["refresh_token"].as_str().unwrap().to_string()
+    exchange.json()["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
@@ -122,17 +209,51 @@ fn skopeo_push_needs_push_action() {
     let source = image(&lab);
     let target = format!("docker://{}/copied/hello:1", lab.login_server());
     let admin = format!("{}:{}", lab.admin().username, lab.admin().password);
-    let token_user = format!("{}:{}", lab.token_user().username, lab.token_user().password);
+    let token_user = format!(
+        "{}:{}",
+        lab.token_user().username,
+        lab.token_user().password
+    );
 
     // The token user's token lacks push, and distribution rejects the upload.
-    let denied = skopeo(&["copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--src-creds", &admin, "--dest-creds", &token_user, &source, &target]);
+    let denied = skopeo(&[
+        "copy",
+        "--src-tls-verify=false",
+        "--dest-tls-verify=false",
+        "--src-creds",
+        &admin,
+        "--dest-creds",
+        &token_user,
+        &source,
+        &target,
+    ]);
     assert!(!denied.status.success(), "the token user pushed");
     let stderr = String::from_utf8_lossy(&denied.stderr).to_lowercase();
-    assert!(stderr.contains("unauthorized") || stderr.contains("denied"), "{stderr}");
+    assert!(
+        stderr.contains("unauthorized") || stderr.contains("denied"),
+        "{stderr}"
+    );
 
-    let pushed = skopeo(&["copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--src-creds", &admin, "--dest-creds", &admin, &source, &target]);
+    let pushed = skopeo(&[
+        "copy",
+        "--src-tls-verify=false",
+        "--dest-tls-verify=false",
+        "--src-creds",
+        &admin,
+        "--dest-creds",
+        &admin,
+        &source,
+        &target,
+    ]);
     assert_success(&pushed, "skopeo copy as admin");
-    let inspected = skopeo(&["inspect", "--raw", "--tls-verify=false", "--creds", &admin, &target]);
+    let inspected = skopeo(&[
+        "inspect",
+        "--raw",
+        "--tls-verify=false",
+        "--creds",
+        &admin,
+        &target,
+    ]);
     assert_success(&inspected, "skopeo inspect of the copy");
 }
 
@@ -151,27 +272,59 @@ impl Dockerd {
             .into_iter()
             .find(|path| path.is_file())
             .unwrap_or_else(|| require_program("docker", "docker.io"));
-        let root = tempfile::Builder::new().prefix("acr-health-dockerd-").tempdir().unwrap();
+        let root = tempfile::Builder::new()
+            .prefix("acr-health-dockerd-")
+            .tempdir()
+            .unwrap();
         let log = std::fs::File::create(root.path().join("dockerd.log")).unwrap();
         let child = Command::new(dockerd)
-            .args(["--storage-driver=vfs", "--iptables=false", "--bridge=none", "--ip-masq=false"])
-            .arg(format!("--host=unix://{}", root.path().join("docker.sock").display()))
-            .arg(format!("--data-root={}", root.path().join("data").display()))
-            .arg(format!("--exec-root={}", root.path().join("exec").display()))
-            .arg(format!("--pidfile={}", root.path().join("docker.pid").display()))
+            .args([
+                "--storage-driver=vfs",
+                "--iptables=false",
+                "--bridge=none",
+                "--ip-masq=false",
+            ])
+            .arg(format!(
+                "--host=unix://{}",
+                root.path().join("docker.sock").display()
+            ))
+            .arg(format!(
+                "--data-root={}",
+                root.path().join("data").display()
+            ))
+            .arg(format!(
+                "--exec-root={}",
+                root.path().join("exec").display()
+            ))
+            .arg(format!(
+                "--pidfile={}",
+                root.path().join("docker.pid").display()
+            ))
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
             .spawn()
             .expect("dockerd starts");
-        let daemon = Self { child, root, client };
+        let daemon = Self {
+            child,
+            root,
+            client,
+        };
 
         let started = Instant::now();
         loop {
-            if daemon.docker(&["version", "--format", "{{.Server.Version}}"]).status.success() {
+            if daemon
+                .docker(&["version", "--format", "{{.Server.Version}}"])
+                .status
+                .success()
+            {
                 return daemon;
             }
-            assert!(started.elapsed() < Duration::from_secs(60), "dockerd did not answer within 60 s; see {}", daemon.log());
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "dockerd did not answer within 60 s; see {}",
+                daemon.log()
+            );
             std::thread::sleep(Duration::from_millis(250));
         }
     }
@@ -184,7 +337,10 @@ impl Dockerd {
         Command::new(&self.client)
             .env("DOCKER_CONFIG", self.root.path().join("config"))
             .arg("-H")
-            .arg(format!("unix://{}", self.root.path().join("docker.sock").display()))
+            .arg(format!(
+                "unix://{}",
+                self.root.path().join("docker.sock").display()
+            ))
             .args(args)
             .stdin(Stdio::null())
             .output()
@@ -195,7 +351,10 @@ impl Dockerd {
         let mut child = Command::new(&self.client)
             .env("DOCKER_CONFIG", self.root.path().join("config"))
             .arg("-H")
-            .arg(format!("unix://{}", self.root.path().join("docker.sock").display()))
+            .arg(format!(
+                "unix://{}",
+                self.root.path().join("docker.sock").display()
+            ))
             .args(["login", server, "--username", username, "--password-stdin"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -203,7 +362,12 @@ impl Dockerd {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     }
 }
@@ -231,7 +395,11 @@ fn docker_login_and_pull() {
     let daemon = Dockerd::start();
     let reference = format!("{}/{}:{}", lab.login_server(), lab.repository(), lab.tag());
 
-    let login = daemon.login(&lab.login_server(), &lab.admin().username, &lab.admin().password);
+    let login = daemon.login(
+        &lab.login_server(),
+        &lab.admin().username,
+        &lab.admin().password,
+    );
     assert_success(&login, "docker login");
 
     let pull = daemon.docker(&["pull", &reference]);
@@ -242,15 +410,34 @@ fn docker_login_and_pull() {
 
     // The null GUID with a refresh token from the exchange logs in and pulls too.
     let refresh = refresh_token(&lab);
-    assert_success(&daemon.docker(&["image", "rm", &reference]), "docker image rm");
-    assert_success(&daemon.login(&lab.login_server(), NULL_GUID, &refresh), "docker login with a refresh token");
-    assert_success(&daemon.docker(&["pull", &reference]), "docker pull with a refresh token");
+    assert_success(
+        &daemon.docker(&["image", "rm", &reference]),
+        "docker image rm",
+    );
+    assert_success(
+        &daemon.login(&lab.login_server(), NULL_GUID, &refresh),
+        "docker login with a refresh token",
+    );
+    assert_success(
+        &daemon.docker(&["pull", &reference]),
+        "docker pull with a refresh token",
+    );
 
     // With storage blocked, login still succeeds and the pull fails.
     lab.set_scenario(Scenario::Storage403).unwrap();
-    assert_success(&daemon.docker(&["image", "rm", &reference]), "docker image rm");
-    let login = daemon.login(&lab.login_server(), &lab.token_user().username, &lab.token_user().password);
+    assert_success(
+        &daemon.docker(&["image", "rm", &reference]),
+        "docker image rm",
+    );
+    let login = daemon.login(
+        &lab.login_server(),
+        &lab.token_user().username,
+        &lab.token_user().password,
+    );
     assert_success(&login, "docker login with the token user");
     let pull = daemon.docker(&["pull", &reference]);
-    assert!(!pull.status.success(), "pull succeeded with storage blocked");
+    assert!(
+        !pull.status.success(),
+        "pull succeeded with storage blocked"
+    );
 }

@@ -15,11 +15,18 @@ fn start() -> Lab {
 }
 
 async fn challenge(lab: &Lab) -> Answer {
-    Call::get(format!("{}/v2/", lab.base_url())).send().await.unwrap()
+    Call::get(format!("{}/v2/", lab.base_url()))
+        .send()
+        .await
+        .unwrap()
 }
 
 fn admin_token_call(lab: &Lab) -> Call {
-    let url = format!("{}/oauth2/token?service={}&scope=repository:hello-world:pull", lab.base_url(), lab.login_server());
+    let url = format!(
+        "{}/oauth2/token?service={}&scope=repository:hello-world:pull",
+        lab.base_url(),
+        lab.login_server()
+    );
     Call::get(url).basic(&lab.admin().username, &lab.admin().password)
 }
 
@@ -27,7 +34,11 @@ async fn exchange(lab: &Lab) -> Answer {
     let aad = lab.aad_token("tenant-1", "object-1", false);
     Call::post_form(
         format!("{}/oauth2/exchange", lab.base_url()),
-        &[("grant_type", "access_token"), ("service", &lab.login_server()), ("access_token", &aad)],
+        &[
+            ("grant_type", "access_token"),
+            ("service", &lab.login_server()),
+            ("access_token", &aad),
+        ],
     )
     .send()
     .await
@@ -36,20 +47,35 @@ async fn exchange(lab: &Lab) -> Answer {
 
 /// Returns the layer digest and a pull token, fetched while the lab is healthy.
 async fn layer_and_token(lab: &Lab) -> (String, String) {
-    let token = admin_token_call(lab).send().await.unwrap().json()["access_token"].as_str().unwrap().to_string();
-    let manifest = Call::get(format!("{}/v2/hello-world/manifests/latest", lab.base_url()))
-        .bearer(&token)
-        .header("accept", "application/vnd.oci.image.manifest.v1+json")
-        .send()
-        .await
-        .unwrap();
-    (manifest.json()["layers"][0]["digest"].as_str().unwrap().to_string(), token)
+    let token = admin_token_call(lab).send().await.unwrap().json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let manifest = Call::get(format!(
+        "{}/v2/hello-world/manifests/latest",
+        lab.base_url()
+    ))
+    .bearer(&token)
+    .header("accept", "application/vnd.oci.image.manifest.v1+json")
+    .send()
+    .await
+    .unwrap();
+    (
+        manifest.json()["layers"][0]["digest"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        token,
+    )
 }
 
 fn assert_denied(answer: &Answer) {
     assert_eq!(answer.status, 403, "{}", answer.text());
     assert_eq!(answer.json()["errors"][0]["code"], "DENIED");
-    let message = answer.json()["errors"][0]["message"].as_str().unwrap().to_string();
+    let message = answer.json()["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(
         message,
         "client with IP '127.0.0.1' is not allowed access. Refer https://aka.ms/acr/firewall to grant access."
@@ -101,15 +127,29 @@ async fn challenge_scenarios() {
     lab.set_scenario(Scenario::ChallengeBasicOnly).unwrap();
     let answer = challenge(&lab).await;
     assert_eq!(answer.status, 401);
-    assert!(answer.header("www-authenticate").unwrap().starts_with("Basic realm="));
+    assert!(answer
+        .header("www-authenticate")
+        .unwrap()
+        .starts_with("Basic realm="));
 
     lab.set_scenario(Scenario::BearerNoRealm).unwrap();
-    let header = challenge(&lab).await.header("www-authenticate").unwrap().to_string();
+    let header = challenge(&lab)
+        .await
+        .header("www-authenticate")
+        .unwrap()
+        .to_string();
     assert_eq!(challenge_param(&header, "realm"), None);
-    assert_eq!(challenge_param(&header, "service"), Some(lab.login_server()));
+    assert_eq!(
+        challenge_param(&header, "service"),
+        Some(lab.login_server())
+    );
 
     lab.set_scenario(Scenario::BearerNoService).unwrap();
-    let header = challenge(&lab).await.header("www-authenticate").unwrap().to_string();
+    let header = challenge(&lab)
+        .await
+        .header("www-authenticate")
+        .unwrap()
+        .to_string();
     assert_eq!(challenge_param(&header, "realm"), Some(realm));
     assert_eq!(challenge_param(&header, "service"), None);
 }
@@ -142,26 +182,40 @@ async fn token_failures() {
     let answer = admin_token_call(&lab).send().await.unwrap();
     assert_eq!(answer.status, 200);
     let access = &claims(answer.json()["access_token"].as_str().unwrap())["access"];
-    assert_eq!(access, &json!([{ "type": "repository", "name": "hello-world", "actions": [] }]));
+    assert_eq!(
+        access,
+        &json!([{ "type": "repository", "name": "hello-world", "actions": [] }])
+    );
 }
 
 #[tokio::test]
 async fn refresh_token_expired() {
     let lab = start();
-    let healthy_refresh = exchange(&lab).await.json()["refresh_token"].as_str().unwrap().to_string();
+    let healthy_refresh = exchange(&lab).await.json()["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     lab.set_scenario(Scenario::RefreshTokenExpired).unwrap();
     let issued = exchange(&lab).await;
     assert_eq!(issued.status, 200);
     let refresh = issued.json()["refresh_token"].as_str().unwrap().to_string();
     let exp = claims(&refresh)["exp"].as_i64().unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     assert!(exp < now, "exp {exp} is not in the past");
 
     for token in [refresh, healthy_refresh] {
         let answer = Call::post_form(
             format!("{}/oauth2/token", lab.base_url()),
-            &[("grant_type", "refresh_token"), ("service", &lab.login_server()), ("scope", "repository:hello-world:pull"), ("refresh_token", &token)],
+            &[
+                ("grant_type", "refresh_token"),
+                ("service", &lab.login_server()),
+                ("scope", "repository:hello-world:pull"),
+                ("refresh_token", &token),
+            ],
         )
         .send()
         .await
@@ -174,26 +228,40 @@ async fn refresh_token_expired() {
 #[tokio::test]
 async fn clock_skew_moves_date_and_tokens() {
     let lab = start();
-    lab.set(Current { scenario: Scenario::ClockSkew, latency_ms: 0, skew_minutes: 30 }).unwrap();
+    lab.set(Current {
+        scenario: Scenario::ClockSkew,
+        latency_ms: 0,
+        skew_minutes: 30,
+    })
+    .unwrap();
     let now = std::time::SystemTime::now();
 
     let answer = challenge(&lab).await;
     let date = httpdate::parse_http_date(answer.header("date").unwrap()).unwrap();
     let ahead = date.duration_since(now).unwrap().as_secs();
-    assert!((29 * 60..=31 * 60).contains(&ahead), "Date is {ahead} s ahead");
+    assert!(
+        (29 * 60..=31 * 60).contains(&ahead),
+        "Date is {ahead} s ahead"
+    );
 
-    let token = admin_token_call(&lab).send().await.unwrap().json()["access_token"].as_str().unwrap().to_string();
+    let token = admin_token_call(&lab).send().await.unwrap().json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let nbf = claims(&token)["nbf"].as_i64().unwrap();
     let real = now.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     assert!((nbf - real - 30 * 60).abs() < 60, "nbf {nbf} vs now {real}");
 
     // The registry accepts its own skewed token, as a registry with a wrong clock does.
-    let manifest = Call::get(format!("{}/v2/hello-world/manifests/latest", lab.base_url()))
-        .bearer(&token)
-        .header("accept", "application/vnd.oci.image.manifest.v1+json")
-        .send()
-        .await
-        .unwrap();
+    let manifest = Call::get(format!(
+        "{}/v2/hello-world/manifests/latest",
+        lab.base_url()
+    ))
+    .bearer(&token)
+    .header("accept", "application/vnd.oci.image.manifest.v1+json")
+    .send()
+    .await
+    .unwrap();
     assert_eq!(manifest.status, 200, "{}", manifest.text());
 }
 
@@ -201,17 +269,29 @@ async fn clock_skew_moves_date_and_tokens() {
 async fn hang_never_answers() {
     let lab = start();
     lab.set_scenario(Scenario::Hang).unwrap();
-    let result = Call::get(format!("{}/v2/", lab.base_url())).timeout(Duration::from_millis(800)).send().await;
+    let result = Call::get(format!("{}/v2/", lab.base_url()))
+        .timeout(Duration::from_millis(800))
+        .send()
+        .await;
     assert_eq!(result.unwrap_err(), "timed out after 800ms");
 }
 
 #[tokio::test]
 async fn latency_delays_answers() {
     let lab = start();
-    lab.set(Current { scenario: Scenario::Healthy, latency_ms: 300, skew_minutes: 0 }).unwrap();
+    lab.set(Current {
+        scenario: Scenario::Healthy,
+        latency_ms: 300,
+        skew_minutes: 0,
+    })
+    .unwrap();
     let started = Instant::now();
     assert_eq!(challenge(&lab).await.status, 401);
-    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -220,7 +300,11 @@ async fn cors_off_sends_no_cors() {
     lab.set_scenario(Scenario::CorsOff).unwrap();
     let origin = "http://127.0.0.1:8765";
 
-    let answer = Call::get(format!("{}/v2/", lab.base_url())).header("origin", origin).send().await.unwrap();
+    let answer = Call::get(format!("{}/v2/", lab.base_url()))
+        .header("origin", origin)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(answer.status, 401);
     assert_eq!(answer.header("access-control-allow-origin"), None);
 
@@ -249,9 +333,15 @@ async fn storage_scenarios() {
 
     lab.set_scenario(Scenario::Storage403).unwrap();
     let redirect = Call::get(&blob_url).bearer(&token).send().await.unwrap();
-    let blocked = Call::get(redirect.header("location").unwrap()).send().await.unwrap();
+    let blocked = Call::get(redirect.header("location").unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(blocked.status, 403);
-    assert_eq!(blocked.header("x-ms-error-code"), Some("AuthorizationFailure"));
+    assert_eq!(
+        blocked.header("x-ms-error-code"),
+        Some("AuthorizationFailure")
+    );
 
     lab.set_scenario(Scenario::HostileRedirectLoop).unwrap();
     let mut url = blob_url.clone();
@@ -271,7 +361,11 @@ async fn hostile_token_answers() {
     lab.set_scenario(Scenario::HostileBigBody).unwrap();
     let answer = admin_token_call(&lab).send().await.unwrap();
     assert_eq!(answer.status, 200);
-    assert!(answer.body.len() >= 10 * 1024 * 1024, "{} bytes", answer.body.len());
+    assert!(
+        answer.body.len() >= 10 * 1024 * 1024,
+        "{} bytes",
+        answer.body.len()
+    );
 
     lab.set_scenario(Scenario::HostileInvalidUtf8).unwrap();
     let answer = admin_token_call(&lab).send().await.unwrap();
@@ -280,7 +374,9 @@ async fn hostile_token_answers() {
 
     lab.set_scenario(Scenario::HostileTruncatedJson).unwrap();
     let answer = admin_token_call(&lab).send().await.unwrap();
-    assert!(serde_json::from_slice::<serde_json::Value>(&answer.body).unwrap_err().is_eof());
+    assert!(serde_json::from_slice::<serde_json::Value>(&answer.body)
+        .unwrap_err()
+        .is_eof());
 
     lab.set_scenario(Scenario::HostileTokenType).unwrap();
     let answer = admin_token_call(&lab).send().await.unwrap();
@@ -297,9 +393,17 @@ async fn hostile_drip_sends_a_byte_a_second() {
     let lab = start();
     lab.set_scenario(Scenario::HostileDrip).unwrap();
 
-    let response = admin_token_call(&lab).timeout(Duration::from_secs(2)).send_head().await.unwrap();
+    let response = admin_token_call(&lab)
+        .timeout(Duration::from_secs(2))
+        .send_head()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
-    let announced: usize = response.headers()["content-length"].to_str().unwrap().parse().unwrap();
+    let announced: usize = response.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
 
     let mut body = response.into_body();
     let mut received = 0;
@@ -335,7 +439,10 @@ fn scenario_switch_by_name() {
 
     let unknown = lab.set_scenario_named("cors-of").unwrap_err().to_string();
     assert!(unknown.contains("'cors-of'"), "{unknown}");
-    let needs_tls = lab.set_scenario_named("tls-wrong-host").unwrap_err().to_string();
+    let needs_tls = lab
+        .set_scenario_named("tls-wrong-host")
+        .unwrap_err()
+        .to_string();
     assert!(needs_tls.contains("'tls-wrong-host'"), "{needs_tls}");
     assert_eq!(lab.current().scenario, Scenario::CorsOff);
 }

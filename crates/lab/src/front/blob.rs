@@ -26,11 +26,17 @@ pub fn blob_reference(path: &str) -> Option<(&str, &str)> {
 /// 404), otherwise with a 307 to the storage listener or wherever the scenario sends it.
 pub async fn redirect(context: &Context, request: Request) -> Response {
     let scenario = context.settings.current().scenario;
-    let path_and_query = request.uri().path_and_query().map(|value| value.to_string()).unwrap_or_default();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map(|value| value.to_string())
+        .unwrap_or_default();
     let path = request.uri().path().to_string();
 
     // Ask distribution with a HEAD carrying the client's headers, so it checks token and blob.
-    let mut check = Request::builder().method(Method::HEAD).uri(request.uri().clone());
+    let mut check = Request::builder()
+        .method(Method::HEAD)
+        .uri(request.uri().clone());
     for (name, value) in request.headers() {
         check = check.header(name, value);
     }

@@ -16,7 +16,9 @@ const DEFAULT_ALLOWED_HEADERS: &str = "Authorization, Content-Type, Accept";
 pub fn allowed_origin(headers: &HeaderMap) -> Option<HeaderValue> {
     let origin = headers.get(header::ORIGIN)?;
     let text = origin.to_str().ok()?;
-    let rest = text.strip_prefix("http://").or_else(|| text.strip_prefix("https://"))?;
+    let rest = text
+        .strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"))?;
     let host = if let Some(bracketed) = rest.strip_prefix('[') {
         bracketed.split_once(']')?.0
     } else {
@@ -34,17 +36,29 @@ pub fn preflight(origin: HeaderValue, request_headers: &HeaderMap) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();
     decorate(headers, origin);
-    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOWED_METHODS));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(ALLOWED_METHODS),
+    );
     headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, allowed_headers);
-    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
     response
 }
 
 /// Adds the CORS headers of an actual (non-preflight) answer.
 pub fn decorate(headers: &mut HeaderMap, origin: HeaderValue) {
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
-    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED_HEADERS));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        HeaderValue::from_static("true"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static(EXPOSED_HEADERS),
+    );
     headers.append(header::VARY, HeaderValue::from_static("Origin"));
 }
 
@@ -60,14 +74,25 @@ mod tests {
 
     #[test]
     fn loopback_origins_allowed() {
-        for origin in ["http://127.0.0.1:8765", "http://localhost:3000", "https://localhost", "http://[::1]:80"] {
+        for origin in [
+            "http://127.0.0.1:8765",
+            "http://localhost:3000",
+            "https://localhost",
+            "http://[::1]:80",
+        ] {
             assert!(origin_of(origin).is_some(), "{origin}");
         }
     }
 
     #[test]
     fn other_origins_rejected() {
-        for origin in ["http://example.test", "http://127.0.0.1.example.test", "null", "file://", "http://localhost.evil.test:1"] {
+        for origin in [
+            "http://example.test",
+            "http://127.0.0.1.example.test",
+            "null",
+            "file://",
+            "http://localhost.evil.test:1",
+        ] {
             assert!(origin_of(origin).is_none(), "{origin}");
         }
     }

@@ -29,10 +29,15 @@ pub fn token_answer(scenario: Scenario) -> Option<Response> {
             let body: &'static [u8] = b"{\"access_token\":\"\xff\xfe\xc3\x28\x80\"}";
             json_response(StatusCode::OK, Body::from(body))
         }
-        Scenario::HostileTruncatedJson => json_response(StatusCode::OK, "{\"access_token\":\"eyJhbGciOiJFUzI1NiIsInR5cCI6"),
+        Scenario::HostileTruncatedJson => json_response(
+            StatusCode::OK,
+            "{\"access_token\":\"eyJhbGciOiJFUzI1NiIsInR5cCI6",
+        ),
         Scenario::HostileDrip => drip(b"{\"access_token\":\"eyJhbGciOiJFUzI1NiJ9.e30.c2ln\"}"),
         Scenario::HostileTokenType => json_response(StatusCode::OK, "{\"access_token\":42}"),
-        Scenario::HostileTokenShape => json_response(StatusCode::OK, "{\"access_token\":\"not a jwt!\"}"),
+        Scenario::HostileTokenShape => {
+            json_response(StatusCode::OK, "{\"access_token\":\"not a jwt!\"}")
+        }
         _ => return None,
     };
     Some(response)
@@ -47,11 +52,20 @@ fn drip(body: &'static [u8]) -> Response {
         if index > 0 {
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
-        Some((Ok::<_, std::io::Error>(Bytes::from_static(&body[index..index + 1])), index + 1))
+        Some((
+            Ok::<_, std::io::Error>(Bytes::from_static(&body[index..index + 1])),
+            index + 1,
+        ))
     });
     (
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8".to_string()), (header::CONTENT_LENGTH, body.len().to_string())],
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (header::CONTENT_LENGTH, body.len().to_string()),
+        ],
         Body::from_stream(chunks),
     )
         .into_response()

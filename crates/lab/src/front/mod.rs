@@ -33,10 +33,16 @@ pub fn app(context: Arc<Context>) -> Router {
     Router::new()
         .route("/v2/", get(challenge::challenge))
         .route("/oauth2/exchange", any(oauth::exchange))
-        .route("/oauth2/token", get(oauth::token_get).post(oauth::token_post))
+        .route(
+            "/oauth2/token",
+            get(oauth::token_get).post(oauth::token_post),
+        )
         .route("/v2/{*rest}", any(registry_path))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(context.clone(), scenario_layer))
+        .layer(middleware::from_fn_with_state(
+            context.clone(),
+            scenario_layer,
+        ))
         .with_state(context)
 }
 
@@ -49,13 +55,21 @@ async fn registry_path(State(context): State<Arc<Context>>, request: Request) ->
 }
 
 async fn not_found() -> Response {
-    acr_error(StatusCode::NOT_FOUND, "NOT_FOUND", "the requested path does not exist on this registry")
+    acr_error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "the requested path does not exist on this registry",
+    )
 }
 
 /// Applies the behaviour every route shares, in the order a real deployment would: a hung
 /// server answers nothing, latency delays everything, the firewall rejects before routing, and
 /// CORS and `Date` decorate whatever answer comes back.
-async fn scenario_layer(State(context): State<Arc<Context>>, request: Request, next: Next) -> Response {
+async fn scenario_layer(
+    State(context): State<Arc<Context>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let current = context.settings.current();
     tracing::debug!(method = %request.method(), uri = %request.uri(), scenario = %current.scenario, "login server request");
 
@@ -119,5 +133,10 @@ pub fn acr_error(status: StatusCode, code: &str, message: &str) -> Response {
 
 /// A response with a JSON body given as text.
 pub fn json_response(status: StatusCode, body: impl Into<Body>) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.into()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.into(),
+    )
+        .into_response()
 }

@@ -29,7 +29,8 @@ impl Answer {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|error| panic!("body is not JSON ({error}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|error| panic!("body is not JSON ({error}): {}", self.text()))
     }
 
     pub fn text(&self) -> String {
@@ -50,13 +51,26 @@ pub struct Call {
 
 impl Call {
     pub fn get(url: impl Into<String>) -> Self {
-        Self { method: "GET", url: url.into(), headers: Vec::new(), body: Vec::new(), ca_pem: None, timeout: Duration::from_secs(10) }
+        Self {
+            method: "GET",
+            url: url.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            ca_pem: None,
+            timeout: Duration::from_secs(10),
+        }
     }
 
     pub fn post_form(url: impl Into<String>, fields: &[(&str, &str)]) -> Self {
-        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-        Self { method: "POST", body: body.into_bytes(), ..Self::get(url) }
-            .header("content-type", "application/x-www-form-urlencoded")
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        Self {
+            method: "POST",
+            body: body.into_bytes(),
+            ..Self::get(url)
+        }
+        .header("content-type", "application/x-www-form-urlencoded")
     }
 
     pub fn method(mut self, method: &'static str) -> Self {
@@ -116,30 +130,54 @@ impl Call {
     async fn send_unbounded(self) -> Result<Answer, String> {
         let response = self.open().await?;
         let (parts, body) = response.into_parts();
-        let body = body.collect().await.map_err(|error| format!("reading the body failed: {error}"))?.to_bytes();
-        Ok(Answer { status: parts.status.as_u16(), headers: parts.headers, body: body.to_vec() })
+        let body = body
+            .collect()
+            .await
+            .map_err(|error| format!("reading the body failed: {error}"))?
+            .to_bytes();
+        Ok(Answer {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body: body.to_vec(),
+        })
     }
 
     async fn open(self) -> Result<hyper::Response<hyper::body::Incoming>, String> {
-        let uri: http::Uri = self.url.parse().map_err(|error| format!("bad URL {}: {error}", self.url))?;
-        let host = uri.host().ok_or("URL without host")?.trim_matches(|c| c == '[' || c == ']').to_string();
+        let uri: http::Uri = self
+            .url
+            .parse()
+            .map_err(|error| format!("bad URL {}: {error}", self.url))?;
+        let host = uri
+            .host()
+            .ok_or("URL without host")?
+            .trim_matches(|c| c == '[' || c == ']')
+            .to_string();
         let https = uri.scheme_str() == Some("https");
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
         let authority = uri.authority().ok_or("URL without authority")?.to_string();
-        let stream = TcpStream::connect((host.as_str(), port)).await.map_err(|error| format!("connect failed: {error}"))?;
+        let stream = TcpStream::connect((host.as_str(), port))
+            .await
+            .map_err(|error| format!("connect failed: {error}"))?;
 
-        let mut request = hyper::Request::builder().method(self.method).uri(uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+        let mut request = hyper::Request::builder()
+            .method(self.method)
+            .uri(uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
         request = request.header("host", authority);
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
-        let request = request.body(Full::new(Bytes::from(self.body))).map_err(|error| error.to_string())?;
+        let request = request
+            .body(Full::new(Bytes::from(self.body)))
+            .map_err(|error| error.to_string())?;
 
         if https {
             let config = client_config(self.ca_pem.as_deref());
             let connector = tokio_rustls::TlsConnector::from(config);
             let name = ServerName::try_from(host.clone()).map_err(|error| error.to_string())?;
-            let tls = connector.connect(name, stream).await.map_err(|error| format!("TLS handshake failed: {error}"))?;
+            let tls = connector
+                .connect(name, stream)
+                .await
+                .map_err(|error| format!("TLS handshake failed: {error}"))?;
             exchange(TokioIo::new(tls), request).await
         } else {
             exchange(TokioIo::new(stream), request).await
@@ -147,7 +185,10 @@ impl Call {
     }
 }
 
-async fn exchange<T>(io: T, request: hyper::Request<Full<Bytes>>) -> Result<hyper::Response<hyper::body::Incoming>, String>
+async fn exchange<T>(
+    io: T,
+    request: hyper::Request<Full<Bytes>>,
+) -> Result<hyper::Response<hyper::body::Incoming>, String>
 where
     T: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
@@ -157,7 +198,10 @@ where
         .await
         .map_err(|error| format!("HTTP handshake failed: {error}"))?;
     tokio::spawn(connection);
-    sender.send_request(request).await.map_err(|error| format!("request failed: {error}"))
+    sender
+        .send_request(request)
+        .await
+        .map_err(|error| format!("request failed: {error}"))
 }
 
 fn client_config(ca_pem: Option<&str>) -> Arc<rustls::ClientConfig> {
@@ -189,7 +233,9 @@ fn rustls_pemfile_certs(pem: &str) -> Vec<CertificateDer<'static>> {
             }
             "-----END CERTIFICATE-----" => {
                 inside = false;
-                certificates.push(CertificateDer::from(STANDARD.decode(&base64).expect("PEM base64")));
+                certificates.push(CertificateDer::from(
+                    STANDARD.decode(&base64).expect("PEM base64"),
+                ));
             }
             text if inside => base64.push_str(text),
             _ => {}
@@ -201,7 +247,12 @@ fn rustls_pemfile_certs(pem: &str) -> Vec<CertificateDer<'static>> {
 /// Decodes the claims of a JWT without verifying it.
 pub fn claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).expect("a JWT has a payload");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("payload is base64url")).expect("payload is JSON")
+    serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(payload)
+            .expect("payload is base64url"),
+    )
+    .expect("payload is JSON")
 }
 
 /// Returns the value of parameter `name` in a challenge header.
