@@ -186,6 +186,18 @@ async fn token_failures() {
         access,
         &json!([{ "type": "repository", "name": "hello-world", "actions": [] }])
     );
+
+    // distribution enforces the missing action.
+    let token = answer.json()["access_token"].as_str().unwrap().to_string();
+    let manifest = Call::get(format!(
+        "{}/v2/hello-world/manifests/latest",
+        lab.base_url()
+    ))
+    .bearer(&token)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(manifest.status, 401);
 }
 
 #[tokio::test]
@@ -277,8 +289,19 @@ async fn hang_never_answers() {
 }
 
 #[tokio::test]
-async fn latency_delays_answers() {
+async fn latency_delays_responses() {
     let lab = start();
+    let (layer, token) = layer_and_token(&lab).await;
+    let blob_url = format!("{}/v2/hello-world/blobs/{layer}", lab.base_url());
+    let storage_url = Call::get(&blob_url)
+        .bearer(&token)
+        .send()
+        .await
+        .unwrap()
+        .header("location")
+        .unwrap()
+        .to_string();
+
     lab.set(Current {
         scenario: Scenario::Healthy,
         latency_ms: 300,
@@ -287,6 +310,15 @@ async fn latency_delays_answers() {
     .unwrap();
     let started = Instant::now();
     assert_eq!(challenge(&lab).await.status, 401);
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // The storage listener is delayed too.
+    let started = Instant::now();
+    assert_eq!(Call::get(&storage_url).send().await.unwrap().status, 200);
     assert!(
         started.elapsed() >= Duration::from_millis(300),
         "{:?}",
