@@ -182,3 +182,20 @@ async fn tls_scenarios_show_ssl_error() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clock_skew_shows_clock_error() {
+    let lab = start(Mode::PlainHttp);
+    lab.set(acr_health_lab::Current {
+        scenario: Scenario::ClockSkew,
+        latency_ms: 0,
+        skew_minutes: 30,
+    })
+    .expect("plain HTTP serves it");
+    let results = run(&lab, credential(&lab, Scenario::ClockSkew)).await;
+    let clock = results
+        .iter()
+        .find(|r| r.check == CheckId::Clock)
+        .expect("a clock result");
+    assert_eq!(clock.code, Some(Code::ClockSkew), "{}", summary(&results));
+}
