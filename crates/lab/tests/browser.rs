@@ -1,5 +1,5 @@
-//! Headless Chromium against the lab: what a page on a loopback origin can read with CORS on,
-//! and that it can read nothing with CORS off.
+//! Headless Chromium against the lab: what a page on a loopback origin can read with CORS on
+//! (including a firewall's denial), and that it can read nothing with CORS off.
 
 mod common;
 
@@ -23,6 +23,7 @@ async function run(base, service, username, password) {
     out.challenge_status = challenge.status;
     out.challenge = challenge.headers.get("www-authenticate");
     out.date = challenge.headers.get("date");
+    out.challenge_body = await challenge.text();
     const form = new URLSearchParams({ grant_type: "password", service, scope: "repository:hello-world:pull", username, password });
     const token = await fetch(base + "/oauth2/token", { method: "POST", body: form });
     out.token_status = token.status;
@@ -133,5 +134,23 @@ async fn browser_blocked_with_cors_off() {
     assert!(
         out["error"].as_str().unwrap().contains("TypeError"),
         "{out}"
+    );
+}
+
+#[tokio::test]
+async fn browser_reads_firewall_denial() {
+    let lab = Lab::start(LabConfig::default()).expect("the lab starts");
+    lab.set_scenario(Scenario::FirewallV2).unwrap();
+    let out = run_in_browser(&lab).await;
+
+    assert_eq!(out["challenge_status"], 403, "{out}");
+    let body: Value = serde_json::from_str(out["challenge_body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["errors"][0]["code"], "DENIED");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("'127.0.0.1'"),
+        "{body}"
     );
 }
