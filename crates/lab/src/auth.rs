@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-/// The user name that tells ACR the password is a refresh token.
+/// The user name that marks the password as an ACR refresh token.
 pub const NULL_GUID: &str = "00000000-0000-0000-0000-000000000000";
 
 /// A user name and password pair the lab accepts.

@@ -1,4 +1,4 @@
-//! What every request handler of a running lab shares: addresses, keys, users and settings.
+//! The state every request handler of a running lab shares: addresses, keys, users and settings.
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -31,7 +31,7 @@ pub struct Signer {
     rng: SystemRandom,
 }
 
-/// Why a token presented to the lab was not accepted.
+/// The reason a token presented to the lab was rejected.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TokenError {
     #[error("the token is not a JWT of three base64url parts")]

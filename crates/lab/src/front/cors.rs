@@ -1,8 +1,8 @@
 //! CORS for loopback origins: the page the tests and the demo serve runs on loopback.
 //!
-//! Allowed origins are reflected, never `*`, and the headers the page must read (the challenge,
-//! the clock, the digest) are exposed; preflights are answered before any auth check, which plain
-//! distribution does not do.
+//! The login server reflects allowed origins instead of sending `*`, and exposes the headers the
+//! page must read (the challenge, the clock, the digest). Preflights get a response before any
+//! auth check, which plain distribution does not do.
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -27,7 +27,7 @@ pub fn allowed_origin(headers: &HeaderMap) -> Option<HeaderValue> {
     matches!(host, "127.0.0.1" | "localhost" | "::1").then(|| origin.clone())
 }
 
-/// Answers a CORS preflight from an allowed origin.
+/// Responds to a CORS preflight from an allowed origin.
 pub fn preflight(origin: HeaderValue, request_headers: &HeaderMap) -> Response {
     let allowed_headers = request_headers
         .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
@@ -48,7 +48,7 @@ pub fn preflight(origin: HeaderValue, request_headers: &HeaderMap) -> Response {
     response
 }
 
-/// Adds the CORS headers of an actual (non-preflight) answer.
+/// Adds the CORS headers of an actual (non-preflight) response.
 pub fn decorate(headers: &mut HeaderMap, origin: HeaderValue) {
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     headers.insert(

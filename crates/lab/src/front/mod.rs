@@ -1,6 +1,6 @@
 //! The ACR-style front on the login server's port.
 //!
-//! It answers the challenge, the exchange and the token endpoints itself, redirects blob
+//! It serves the challenge, the exchange and the token endpoints itself, redirects blob
 //! downloads to the storage listener, and proxies every other registry path to distribution
 //! unchanged. A middleware applies what every route shares: hang, latency, the firewall, CORS
 //! and the skewed `Date` header.
@@ -63,8 +63,8 @@ async fn not_found() -> Response {
 }
 
 /// Applies the behaviour every route shares, in the order a real deployment would: a hung
-/// server answers nothing, latency delays everything, the firewall rejects before routing, and
-/// CORS and `Date` decorate whatever answer comes back.
+/// server sends nothing, latency delays everything, the firewall rejects before routing, and
+/// CORS and `Date` decorate whatever response comes back.
 async fn scenario_layer(
     State(context): State<Arc<Context>>,
     request: Request,
@@ -119,19 +119,19 @@ fn client_ip(request: &Request) -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// ACR's answer when a network rule blocks the client.
+/// Builds ACR's response when a network rule blocks the client.
 fn denied(ip: String) -> Response {
     let message = format!("client with IP '{ip}' is not allowed access. Refer https://aka.ms/acr/firewall to grant access.");
     acr_error(StatusCode::FORBIDDEN, "DENIED", &message)
 }
 
-/// An error in the body format of the registry API: `{"errors":[{"code","message"}]}`.
+/// Builds an error response in the body format of the registry API: `{"errors":[{"code","message"}]}`.
 pub fn acr_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "errors": [{ "code": code, "message": message, "detail": null }] });
     json_response(status, body.to_string())
 }
 
-/// A response with a JSON body given as text.
+/// Builds a response with a JSON body given as text.
 pub fn json_response(status: StatusCode, body: impl Into<Body>) -> Response {
     (
         status,
