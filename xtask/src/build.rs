@@ -4,6 +4,7 @@
 //! `www/` copied beside the output. Everything is assembled in `dist.tmp/` and moved to `dist/`
 //! only when complete, so a failed build never leaves a `dist/` that looks complete.
 
+use std::env;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -29,7 +30,8 @@ const WASM_OPT_FEATURES: &[&str] = &[
 
 /// Changes whenever the steps below change how `dist/` is made, so that an old `dist/` counts
 /// as stale.
-const RECIPE: &str = "recipe 1: wasm-bindgen --target web --no-typescript --remove-name-section; wasm-opt -Oz";
+const RECIPE: &str =
+    "recipe 1: wasm-bindgen --target web --no-typescript --remove-name-section; wasm-opt -Oz";
 
 pub fn build(project: &Project) -> StepResult {
     let wasm_bindgen = require_wasm_bindgen(project)?;
@@ -44,15 +46,20 @@ pub fn build(project: &Project) -> StepResult {
     let dist = project.dist_dir();
     let stamp_path = project.wasm_target_dir.join("dist.stamp");
     let inputs = fingerprint_inputs(project, &wasm, &wasm_bindgen, &wasm_opt);
-    let up_to_date = fs::read_to_string(&stamp_path)
-        .is_ok_and(|stamp| dist.is_dir() && stamp == format!("{inputs}\n--\n{}", fingerprint_tree(&dist)));
+    let up_to_date = fs::read_to_string(&stamp_path).is_ok_and(|stamp| {
+        dist.is_dir() && stamp == format!("{inputs}\n--\n{}", fingerprint_tree(&dist))
+    });
     if up_to_date {
         eprintln!("==> dist: up to date, skipped wasm-bindgen and wasm-opt");
     } else {
         assemble(project, &wasm, &wasm_bindgen, &wasm_opt)?;
         let stamp = format!("{inputs}\n--\n{}", fingerprint_tree(&dist));
-        fs::write(&stamp_path, stamp)
-            .map_err(|err| Failure::new("dist", format!("cannot write {}: {err}", stamp_path.display())))?;
+        fs::write(&stamp_path, stamp).map_err(|err| {
+            Failure::new(
+                "dist",
+                format!("cannot write {}: {err}", stamp_path.display()),
+            )
+        })?;
     }
 
     print_sizes(&dist)
@@ -68,7 +75,9 @@ fn require_wasm_bindgen(project: &Project) -> StepResult<PathBuf> {
             format!(
                 "{} is {}, but Cargo.lock pins wasm-bindgen {expected}",
                 binary.display(),
-                found.map_or("missing".to_string(), |version| format!("version {version}"))
+                found.map_or("missing".to_string(), |version| format!(
+                    "version {version}"
+                ))
             ),
         )
         .with_hint("cargo xtask setup")),
@@ -80,8 +89,11 @@ pub fn require_node_tool(project: &Project, name: &str) -> StepResult<PathBuf> {
     if binary.exists() {
         Ok(binary)
     } else {
-        Err(Failure::new(format!("find {name}").as_str(), format!("{} is missing", binary.display()))
-            .with_hint(format!("cd {} && npm ci", project.root.display())))
+        Err(Failure::new(
+            format!("find {name}").as_str(),
+            format!("{} is missing", binary.display()),
+        )
+        .with_hint(format!("cd {} && npm ci", project.root.display())))
     }
 }
 
@@ -100,9 +112,36 @@ fn cargo_build(project: &Project, toolchain: WasmToolchain) -> StepResult<PathBu
         .join("web")
         .join(format!("{PAGE_STEM}.wasm"));
     if !wasm.is_file() {
-        return Err(Failure::new(STEP, format!("cargo succeeded but {} is missing", wasm.display())));
+        return Err(Failure::new(
+            STEP,
+            format!("cargo succeeded but {} is missing", wasm.display()),
+        ));
     }
     Ok(wasm)
+}
+
+/// Builds the helper and the lab natively and returns their paths. The dev profile is the one
+/// the native tests already compiled their dependencies with, and both programs only wait on
+/// the network, so a release build would double the compile time for no visible gain.
+pub fn native_binaries(project: &Project) -> StepResult<(PathBuf, PathBuf)> {
+    const STEP: &str = "cargo build (helper and lab)";
+    step::announce(STEP, "acr-health-helper and lab, dev profile");
+    step::run(
+        STEP,
+        Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args([
+                "build",
+                "--package",
+                "acr-health-helper",
+                "--package",
+                "acr-health-lab",
+            ])
+            .current_dir(&project.root),
+    )?;
+    Ok((
+        project.native_debug_bin("acr-health-helper"),
+        project.native_debug_bin("lab"),
+    ))
 }
 
 /// Makes `dist/` from the compiled wasm: bindgen, optimize, copy the static files, check them,
@@ -114,11 +153,22 @@ fn assemble(project: &Project, wasm: &Path, wasm_bindgen: &Path, wasm_opt: &Path
     remove_dir_if_present("wasm-bindgen", &bindgen_out)?;
     create_dir("dist", &staging)?;
 
-    step::announce("wasm-bindgen", "JS glue for --target web, name section removed");
+    step::announce(
+        "wasm-bindgen",
+        "JS glue for --target web, name section removed",
+    );
     step::run(
         "wasm-bindgen",
         Command::new(wasm_bindgen)
-            .args(["--target", "web", "--no-typescript", "--remove-name-section", "--out-name", PAGE_STEM, "--out-dir"])
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--remove-name-section",
+                "--out-name",
+                PAGE_STEM,
+                "--out-dir",
+            ])
             .arg(&bindgen_out)
             .arg(wasm),
     )?;
@@ -143,7 +193,10 @@ fn assemble(project: &Project, wasm: &Path, wasm_bindgen: &Path, wasm_opt: &Path
     if snippets.is_dir() {
         copy_tree(&snippets, &staging.join("snippets"))?;
     }
-    copy_file(&project.root.join("index.html"), &staging.join("index.html"))?;
+    copy_file(
+        &project.root.join("index.html"),
+        &staging.join("index.html"),
+    )?;
     copy_tree(&project.root.join("www"), &staging.join("www"))?;
 
     check_relative_urls(&staging)?;
@@ -158,10 +211,23 @@ fn swap_into_place(staging: &Path, dist: &Path) -> StepResult {
     let old = dist.with_file_name("dist.old");
     remove_dir_if_present("dist", &old)?;
     if dist.exists() {
-        fs::rename(dist, &old).map_err(|err| Failure::new("dist", format!("cannot move {} aside: {err}", dist.display())))?;
+        fs::rename(dist, &old).map_err(|err| {
+            Failure::new(
+                "dist",
+                format!("cannot move {} aside: {err}", dist.display()),
+            )
+        })?;
     }
-    fs::rename(staging, dist)
-        .map_err(|err| Failure::new("dist", format!("cannot move {} to {}: {err}", staging.display(), dist.display())))?;
+    fs::rename(staging, dist).map_err(|err| {
+        Failure::new(
+            "dist",
+            format!(
+                "cannot move {} to {}: {err}",
+                staging.display(),
+                dist.display()
+            ),
+        )
+    })?;
     remove_dir_if_present("dist", &old)
 }
 
@@ -169,19 +235,30 @@ fn swap_into_place(staging: &Path, dist: &Path) -> StepResult {
 /// that `dist/` also works when served from a sub-path such as `/tools/acr-health/`.
 fn check_relative_urls(staging: &Path) -> StepResult {
     const STEP: &str = "check relative URLs";
-    const ABSOLUTE: &[&str] = &["src=\"/", "href=\"/", "src='/", "href='/", "url(/", "url(\"/", "url('/"];
+    const ABSOLUTE: &[&str] = &[
+        "src=\"/", "href=\"/", "src='/", "href='/", "url(/", "url(\"/", "url('/",
+    ];
 
     let mut problems = Vec::new();
     for file in list_files(staging).map_err(|err| Failure::new(STEP, err.to_string()))? {
-        let is_markup = matches!(file.extension().and_then(|ext| ext.to_str()), Some("html" | "css"));
+        let is_markup = matches!(
+            file.extension().and_then(|ext| ext.to_str()),
+            Some("html" | "css")
+        );
         if !is_markup {
             continue;
         }
-        let text = fs::read_to_string(&file).map_err(|err| Failure::new(STEP, format!("cannot read {}: {err}", file.display())))?;
+        let text = fs::read_to_string(&file)
+            .map_err(|err| Failure::new(STEP, format!("cannot read {}: {err}", file.display())))?;
         for (number, line) in text.lines().enumerate() {
             if ABSOLUTE.iter().any(|pattern| line.contains(pattern)) {
                 let relative = file.strip_prefix(staging).unwrap_or(&file);
-                problems.push(format!("{}:{}: {}", relative.display(), number + 1, line.trim()));
+                problems.push(format!(
+                    "{}:{}: {}",
+                    relative.display(),
+                    number + 1,
+                    line.trim()
+                ));
             }
         }
     }
@@ -203,31 +280,46 @@ fn check_relative_urls(staging: &Path) -> StepResult {
 fn print_sizes(dist: &Path) -> StepResult {
     const STEP: &str = "sizes";
 
-    let files = list_files(dist).map_err(|err| Failure::new(STEP, format!("cannot list {}: {err}", dist.display())))?;
+    let files = list_files(dist)
+        .map_err(|err| Failure::new(STEP, format!("cannot list {}: {err}", dist.display())))?;
     println!("dist/ ({} files), sizes in bytes:", files.len());
     println!("{:>10} {:>10}  file", "raw", "gzip -9");
 
     let (mut total_raw, mut total_gzip) = (0, 0);
     for file in &files {
-        let raw = fs::metadata(file).map_err(|err| Failure::new(STEP, format!("{}: {err}", file.display())))?.len();
+        let raw = fs::metadata(file)
+            .map_err(|err| Failure::new(STEP, format!("{}: {err}", file.display())))?
+            .len();
         let gzip = gzip_size(file)?;
         total_raw += raw;
         total_gzip += gzip;
         let relative = file.strip_prefix(dist).unwrap_or(file);
-        println!("{:>10} {:>10}  {}", group_digits(raw), group_digits(gzip), relative.display());
+        println!(
+            "{:>10} {:>10}  {}",
+            group_digits(raw),
+            group_digits(gzip),
+            relative.display()
+        );
     }
-    println!("{:>10} {:>10}  total", group_digits(total_raw), group_digits(total_gzip));
+    println!(
+        "{:>10} {:>10}  total",
+        group_digits(total_raw),
+        group_digits(total_gzip)
+    );
     Ok(())
 }
 
 fn gzip_size(file: &Path) -> StepResult<u64> {
     let mut command = Command::new("gzip");
     command.arg("-9").arg("--stdout").arg(file);
-    let output = command
-        .output()
-        .map_err(|err| Failure::new("sizes", format!("cannot run gzip: {err}")).with_hint(step::render(&command)))?;
+    let output = command.output().map_err(|err| {
+        Failure::new("sizes", format!("cannot run gzip: {err}")).with_hint(step::render(&command))
+    })?;
     if !output.status.success() {
-        return Err(Failure::new("sizes", format!("gzip failed on {}", file.display())).with_hint(step::render(&command)));
+        return Err(
+            Failure::new("sizes", format!("gzip failed on {}", file.display()))
+                .with_hint(step::render(&command)),
+        );
     }
     Ok(output.stdout.len() as u64)
 }
@@ -246,9 +338,19 @@ fn group_digits(number: u64) -> String {
 
 /// Describes everything `dist/` is made from: the compiled wasm, the static files, the tools and
 /// the recipe. Files are described by path, size and modification time.
-fn fingerprint_inputs(project: &Project, wasm: &Path, wasm_bindgen: &Path, wasm_opt: &Path) -> String {
+fn fingerprint_inputs(
+    project: &Project,
+    wasm: &Path,
+    wasm_bindgen: &Path,
+    wasm_opt: &Path,
+) -> String {
     let mut lines = vec![RECIPE.to_string()];
-    for path in [wasm, wasm_bindgen, wasm_opt, &project.root.join("index.html")] {
+    for path in [
+        wasm,
+        wasm_bindgen,
+        wasm_opt,
+        &project.root.join("index.html"),
+    ] {
         lines.push(describe_file(path));
     }
     lines.push(fingerprint_tree(&project.root.join("www")));
@@ -257,7 +359,11 @@ fn fingerprint_inputs(project: &Project, wasm: &Path, wasm_bindgen: &Path, wasm_
 
 fn fingerprint_tree(dir: &Path) -> String {
     match list_files(dir) {
-        Ok(files) => files.iter().map(|file| describe_file(file)).collect::<Vec<_>>().join("\n"),
+        Ok(files) => files
+            .iter()
+            .map(|file| describe_file(file))
+            .collect::<Vec<_>>()
+            .join("\n"),
         Err(err) => format!("{}: {err}", dir.display()),
     }
 }
@@ -295,10 +401,17 @@ fn list_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
 }
 
 fn copy_tree(from: &Path, to: &Path) -> StepResult {
-    let files = list_files(from).map_err(|err| Failure::new("static files", format!("cannot list {}: {err}", from.display())))?;
+    let files = list_files(from).map_err(|err| {
+        Failure::new(
+            "static files",
+            format!("cannot list {}: {err}", from.display()),
+        )
+    })?;
     create_dir("static files", to)?;
     for file in files {
-        let relative = file.strip_prefix(from).expect("listed files lie under the listed folder");
+        let relative = file
+            .strip_prefix(from)
+            .expect("listed files lie under the listed folder");
         copy_file(&file, &to.join(relative))?;
     }
     Ok(())
@@ -308,20 +421,27 @@ fn copy_file(from: &Path, to: &Path) -> StepResult {
     if let Some(parent) = to.parent() {
         create_dir("static files", parent)?;
     }
-    fs::copy(from, to)
-        .map(|_| ())
-        .map_err(|err| Failure::new("static files", format!("cannot copy {} to {}: {err}", from.display(), to.display())))
+    fs::copy(from, to).map(|_| ()).map_err(|err| {
+        Failure::new(
+            "static files",
+            format!("cannot copy {} to {}: {err}", from.display(), to.display()),
+        )
+    })
 }
 
 fn create_dir(step: &str, dir: &Path) -> StepResult {
-    fs::create_dir_all(dir).map_err(|err| Failure::new(step, format!("cannot create {}: {err}", dir.display())))
+    fs::create_dir_all(dir)
+        .map_err(|err| Failure::new(step, format!("cannot create {}: {err}", dir.display())))
 }
 
 fn remove_dir_if_present(step: &str, dir: &Path) -> StepResult {
     match fs::remove_dir_all(dir) {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(err) => Err(Failure::new(step, format!("cannot remove {}: {err}", dir.display()))),
+        Err(err) => Err(Failure::new(
+            step,
+            format!("cannot remove {}: {err}", dir.display()),
+        )),
     }
 }
 
@@ -348,7 +468,11 @@ mod tests {
     #[test]
     fn relative_urls_pass() {
         let dir = scratch("relative");
-        fs::write(dir.join("index.html"), r#"<link href="www/style.css"><script src="./app.js"></script>"#).unwrap();
+        fs::write(
+            dir.join("index.html"),
+            r#"<link href="www/style.css"><script src="./app.js"></script>"#,
+        )
+        .unwrap();
         assert!(check_relative_urls(&dir).is_ok());
         fs::remove_dir_all(dir).unwrap();
     }
@@ -357,9 +481,17 @@ mod tests {
     fn root_relative_url_rejected() {
         let dir = scratch("absolute");
         fs::create_dir_all(dir.join("www")).unwrap();
-        fs::write(dir.join("www/style.css"), "body {\n  background: url(/bg.png);\n}\n").unwrap();
+        fs::write(
+            dir.join("www/style.css"),
+            "body {\n  background: url(/bg.png);\n}\n",
+        )
+        .unwrap();
         let failure = check_relative_urls(&dir).expect_err("url(/bg.png) is root-relative");
-        assert!(failure.detail.contains("www/style.css:2"), "{}", failure.detail);
+        assert!(
+            failure.detail.contains("www/style.css:2"),
+            "{}",
+            failure.detail
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 

@@ -110,7 +110,9 @@ fn parse_run_options(args: &[String]) -> Result<RunOptions, String> {
     let mut options = RunOptions::default();
     let mut args = args.iter();
     while let Some(flag) = args.next() {
-        let value = args.next().ok_or_else(|| format!("`{flag}` needs a port number"))?;
+        let value = args
+            .next()
+            .ok_or_else(|| format!("`{flag}` needs a port number"))?;
         let port: u16 = value
             .parse()
             .map_err(|_| format!("`{flag} {value}`: the port must be a number from 0 to 65535"))?;
@@ -140,7 +142,9 @@ mod tests {
 
     #[test]
     fn run_port_override() {
-        let Ok(Some(Task::Run(options))) = parse_args(&strings(&["run", "--port", "9000", "--login-port", "0"])) else {
+        let Ok(Some(Task::Run(options))) =
+            parse_args(&strings(&["run", "--port", "9000", "--login-port", "0"]))
+        else {
             panic!("run with ports parses");
         };
         assert_eq!(options.helper_port, 9000);
@@ -150,7 +154,9 @@ mod tests {
 
     #[test]
     fn run_port_not_a_number() {
-        let error = parse_args(&strings(&["run", "--port", "http"])).err().expect("rejected");
+        let error = parse_args(&strings(&["run", "--port", "http"]))
+            .err()
+            .expect("rejected");
         assert!(error.contains("--port http"), "{error}");
     }
 

@@ -52,7 +52,12 @@ impl Project {
             _ => root.join(".tools"),
         };
 
-        Project { root, target_dir, wasm_target_dir, tools_dir }
+        Project {
+            root,
+            target_dir,
+            wasm_target_dir,
+            tools_dir,
+        }
     }
 
     pub fn dist_dir(&self) -> PathBuf {

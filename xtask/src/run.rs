@@ -1,11 +1,11 @@
 //! `cargo xtask run`: builds what is stale, starts the lab's demo registry and the helper serving
 //! `dist/`, prints the URL to open, and on Ctrl-C stops every process it started.
 
-use std::env;
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, TcpListener};
 use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -28,7 +28,12 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> RunOptions {
-        RunOptions { helper_port: 8765, login_port: None, storage_port: None, control_port: None }
+        RunOptions {
+            helper_port: 8765,
+            login_port: None,
+            storage_port: None,
+            control_port: None,
+        }
     }
 }
 
@@ -40,7 +45,7 @@ const STOP_GRACE: Duration = Duration::from_secs(10);
 
 pub fn run(project: &Project, options: &RunOptions) -> StepResult {
     build::build(project)?;
-    build_native(project)?;
+    let (helper, lab) = build::native_binaries(project)?;
     ensure_port_free(options.helper_port)?;
 
     // From here on, Ctrl-C and SIGTERM only set this flag; the loop below stops the children.
@@ -50,35 +55,44 @@ pub fn run(project: &Project, options: &RunOptions) -> StepResult {
         .map_err(|err| Failure::new("run", format!("cannot install the Ctrl-C handler: {err}")))?;
 
     let mut children = Children::default();
-    let result = start_and_wait(project, options, &stop, &mut children);
+    let result = start_and_wait(
+        project,
+        &Programs { helper, lab },
+        options,
+        &stop,
+        &mut children,
+    );
     let stopped = children.stop_all();
     result.and(stopped)
 }
 
-/// Builds the helper and the lab natively with the dev profile: `cargo xtask test` compiles
-/// their dependencies with that profile already, and both only wait on the network, so a
-/// release build would double the compile time for no visible gain.
-fn build_native(project: &Project) -> StepResult {
-    const STEP: &str = "cargo build (helper and lab)";
-    step::announce(STEP, "acr-health-helper and lab, dev profile");
-    step::run(
-        STEP,
-        Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["build", "--package", "acr-health-helper", "--package", "acr-health-lab"])
-            .current_dir(&project.root),
-    )
-}
-
 fn ensure_port_free(port: u16) -> StepResult {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, port)).map(drop).map_err(|err| {
-        Failure::new("run", format!("127.0.0.1:{port} is not free for the helper: {err}"))
+    TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+        .map(drop)
+        .map_err(|err| {
+            Failure::new(
+                "run",
+                format!("127.0.0.1:{port} is not free for the helper: {err}"),
+            )
             .with_hint(format!("cargo xtask run --port {}", port.wrapping_add(1)))
-    })
+        })
 }
 
-fn start_and_wait(project: &Project, options: &RunOptions, stop: &AtomicBool, children: &mut Children) -> StepResult {
+/// The two programs `run` starts.
+struct Programs {
+    helper: PathBuf,
+    lab: PathBuf,
+}
+
+fn start_and_wait(
+    project: &Project,
+    programs: &Programs,
+    options: &RunOptions,
+    stop: &AtomicBool,
+    children: &mut Children,
+) -> StepResult {
     // 1. The lab's demo registry, over plain HTTP so any browser reaches it without a CA.
-    let mut lab = Command::new(project.native_debug_bin("lab"));
+    let mut lab = Command::new(&programs.lab);
     lab.args(["up", "--plain-http"]);
     for (flag, port) in [
         ("--login-port", options.login_port),
@@ -90,34 +104,63 @@ fn start_and_wait(project: &Project, options: &RunOptions, stop: &AtomicBool, ch
         }
     }
     let lab_lines = children.spawn("lab", &mut lab)?;
-    let lab_line = wait_for_line("lab", "`lab up` (the demo registry)", &lab_lines, stop, children, LAB_START_TIMEOUT, |line| {
-        line.trim_start().starts_with('{')
-    })?;
+    let lab_line = wait_for_line(
+        "lab",
+        "`lab up` (the demo registry)",
+        &lab_lines,
+        stop,
+        children,
+        LAB_START_TIMEOUT,
+        |line| line.trim_start().starts_with('{'),
+    )?;
     let demo = DemoRegistry::parse(&lab_line)?;
 
     // 2. The helper, serving the built page.
-    let mut helper = Command::new(project.native_debug_bin("acr-health-helper"));
+    let mut helper = Command::new(&programs.helper);
     helper
-        .args(["serve", "--no-open", "--port", &options.helper_port.to_string(), "--dist"])
+        .args([
+            "serve",
+            "--no-open",
+            "--port",
+            &options.helper_port.to_string(),
+            "--dist",
+        ])
         .arg(project.dist_dir());
     let helper_lines = children.spawn("helper", &mut helper)?;
-    let url_line = wait_for_line("helper", "`acr-health-helper serve`", &helper_lines, stop, children, HELPER_START_TIMEOUT, |line| {
-        line.starts_with("url: ")
-    })?;
+    let url_line = wait_for_line(
+        "helper",
+        "`acr-health-helper serve`",
+        &helper_lines,
+        stop,
+        children,
+        HELPER_START_TIMEOUT,
+        |line| line.starts_with("url: "),
+    )?;
     let helper_url = url_line.trim_start_matches("url: ").trim();
 
     // 3. The URL to open: the helper's page, with the demo registry filled in.
     println!();
     println!("acr-health is running.");
-    println!("  open:     {}", page_url(helper_url, &demo.registry_input()));
-    println!("  registry: {} (user {} / password {})", demo.registry_input(), demo.admin_username, demo.admin_password);
+    println!(
+        "  open:     {}",
+        page_url(helper_url, &demo.registry_input())
+    );
+    println!(
+        "  registry: {} (user {} / password {})",
+        demo.registry_input(),
+        demo.admin_username,
+        demo.admin_password
+    );
     println!("  lab control API: {}", demo.control);
     println!("Press Ctrl-C to stop the helper and the lab.");
 
     // 4. Wait for Ctrl-C, or for a child to stop on its own (an error: say which).
     while !stop.load(Ordering::SeqCst) {
         if let Some((name, status)) = children.first_exited() {
-            return Err(Failure::new("run", format!("{name} stopped unexpectedly ({status}); see its log above")));
+            return Err(Failure::new(
+                "run",
+                format!("{name} stopped unexpectedly ({status}); see its log above"),
+            ));
         }
         thread::sleep(Duration::from_millis(200));
     }
@@ -139,17 +182,28 @@ fn wait_for_line(
     let started = Instant::now();
     loop {
         if stop.load(Ordering::SeqCst) {
-            return Err(Failure::new("run", format!("interrupted while waiting for {what}")));
+            return Err(Failure::new(
+                "run",
+                format!("interrupted while waiting for {what}"),
+            ));
         }
         if started.elapsed() > timeout {
-            return Err(Failure::new("run", format!("{what} printed no ready line within {} s", timeout.as_secs())));
+            return Err(Failure::new(
+                "run",
+                format!(
+                    "{what} printed no ready line within {} s",
+                    timeout.as_secs()
+                ),
+            ));
         }
         match lines.recv_timeout(Duration::from_millis(200)) {
             Ok(line) if accept(&line) => return Ok(line),
             Ok(line) => println!("[{name}] {line}"),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
-                let status = children.wait_exit(name).unwrap_or_else(|| "status unknown".to_string());
+                let status = children
+                    .wait_exit(name)
+                    .unwrap_or_else(|| "status unknown".to_string());
                 return Err(Failure::new(
                     "run",
                     format!(
@@ -174,8 +228,14 @@ struct DemoRegistry {
 
 impl DemoRegistry {
     fn parse(line: &str) -> StepResult<DemoRegistry> {
-        let invalid = |what: String| Failure::new("run", format!("the lab's ready line is invalid ({what}): {line}"));
-        let value: serde_json::Value = serde_json::from_str(line).map_err(|err| invalid(err.to_string()))?;
+        let invalid = |what: String| {
+            Failure::new(
+                "run",
+                format!("the lab's ready line is invalid ({what}): {line}"),
+            )
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|err| invalid(err.to_string()))?;
         let text = |pointer: &str| {
             value
                 .pointer(pointer)
@@ -210,7 +270,10 @@ fn page_url(helper_url: &str, registry: &str) -> String {
         None => (helper_url, String::new()),
     };
     let separator = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{separator}registry={}{fragment}", percent_encode(registry))
+    format!(
+        "{base}{separator}registry={}{fragment}",
+        percent_encode(registry)
+    )
 }
 
 fn percent_encode(text: &str) -> String {
@@ -244,7 +307,8 @@ impl Children {
             .process_group(0)
             .spawn()
             .map_err(|err| {
-                Failure::new("run", format!("cannot start {name}: {err}; is it built?")).with_hint(shown.clone())
+                Failure::new("run", format!("cannot start {name}: {err}; is it built?"))
+                    .with_hint(shown.clone())
             })?;
 
         let stdout = child.stdout.take().expect("stdout was piped");
@@ -264,15 +328,20 @@ impl Children {
     }
 
     fn first_exited(&mut self) -> Option<(String, String)> {
-        self.running.iter_mut().find_map(|(name, child)| match child.try_wait() {
-            Ok(Some(status)) => Some((name.clone(), status.to_string())),
-            _ => None,
-        })
+        self.running
+            .iter_mut()
+            .find_map(|(name, child)| match child.try_wait() {
+                Ok(Some(status)) => Some((name.clone(), status.to_string())),
+                _ => None,
+            })
     }
 
     /// Waits briefly for `name` to exit (its stdout closed) and returns its exit status.
     fn wait_exit(&mut self, name: &str) -> Option<String> {
-        let (_, child) = self.running.iter_mut().find(|(candidate, _)| candidate == name)?;
+        let (_, child) = self
+            .running
+            .iter_mut()
+            .find(|(candidate, _)| candidate == name)?;
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = child.try_wait() {
@@ -291,20 +360,31 @@ impl Children {
             let group = child.id();
             signal_group(group, "TERM");
             let deadline = Instant::now() + STOP_GRACE;
-            while group_members(group).is_some_and(|members| !members.is_empty()) && Instant::now() < deadline {
+            while group_members(group).is_some_and(|members| !members.is_empty())
+                && Instant::now() < deadline
+            {
                 let _ = child.try_wait();
                 thread::sleep(Duration::from_millis(100));
             }
             if group_members(group).is_some_and(|members| !members.is_empty()) {
-                eprintln!("run: {name} did not stop within {} s of SIGTERM, sending SIGKILL", STOP_GRACE.as_secs());
+                eprintln!(
+                    "run: {name} did not stop within {} s of SIGTERM, sending SIGKILL",
+                    STOP_GRACE.as_secs()
+                );
                 signal_group(group, "KILL");
                 thread::sleep(Duration::from_millis(500));
             }
-            let status = child.wait().map_or_else(|err| err.to_string(), |status| status.to_string());
+            let status = child
+                .wait()
+                .map_or_else(|err| err.to_string(), |status| status.to_string());
 
             match group_members(group) {
-                Some(members) if !members.is_empty() => leftovers.push(format!("{name}: {}", members.join(", "))),
-                Some(_) => eprintln!("run: stopped {name} (pid {group}, {status}); no process of its group is left"),
+                Some(members) if !members.is_empty() => {
+                    leftovers.push(format!("{name}: {}", members.join(", ")))
+                }
+                Some(_) => eprintln!(
+                    "run: stopped {name} (pid {group}, {status}); no process of its group is left"
+                ),
                 None => eprintln!("run: stopped {name} (pid {group}, {status})"),
             }
         }
@@ -312,8 +392,14 @@ impl Children {
         if leftovers.is_empty() {
             Ok(())
         } else {
-            Err(Failure::new("stop", format!("processes still running after SIGKILL: {}", leftovers.join("; ")))
-                .with_hint("kill -KILL <pid>"))
+            Err(Failure::new(
+                "stop",
+                format!(
+                    "processes still running after SIGKILL: {}",
+                    leftovers.join("; ")
+                ),
+            )
+            .with_hint("kill -KILL <pid>"))
         }
     }
 }
@@ -330,12 +416,18 @@ fn signal_group(group: u32, signal: &str) {
 fn group_members(group: u32) -> Option<Vec<String>> {
     let mut members = Vec::new();
     for entry in fs::read_dir("/proc").ok()?.flatten() {
-        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else { continue };
+        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
         // Format: `pid (comm) state ppid pgrp ...`; comm may contain spaces and parentheses,
         // so the fields are counted from the last `)`.
-        let Some((head, tail)) = stat.rsplit_once(')') else { continue };
+        let Some((head, tail)) = stat.rsplit_once(')') else {
+            continue;
+        };
         let fields: Vec<&str> = tail.split_whitespace().collect();
-        let (Some(state), Some(pgrp)) = (fields.first(), fields.get(2)) else { continue };
+        let (Some(state), Some(pgrp)) = (fields.first(), fields.get(2)) else {
+            continue;
+        };
         if *pgrp == group.to_string() && *state != "Z" && *state != "X" {
             let comm = head.split_once('(').map_or("?", |(_, comm)| comm);
             members.push(format!("{} ({comm})", entry.file_name().to_string_lossy()));
@@ -361,19 +453,30 @@ mod tests {
 
     #[test]
     fn lab_line_missing_field() {
-        let failure = DemoRegistry::parse(r#"{"scheme":"http"}"#).expect_err("login_server is missing");
-        assert!(failure.detail.contains("/login_server"), "{}", failure.detail);
+        let failure =
+            DemoRegistry::parse(r#"{"scheme":"http"}"#).expect_err("login_server is missing");
+        assert!(
+            failure.detail.contains("/login_server"),
+            "{}",
+            failure.detail
+        );
     }
 
     #[test]
     fn page_url_keeps_fragment_last() {
         let url = page_url("http://127.0.0.1:8765/#pair=abc", "http://127.0.0.1:5000");
-        assert_eq!(url, "http://127.0.0.1:8765/?registry=http%3A%2F%2F127.0.0.1%3A5000#pair=abc");
+        assert_eq!(
+            url,
+            "http://127.0.0.1:8765/?registry=http%3A%2F%2F127.0.0.1%3A5000#pair=abc"
+        );
     }
 
     #[test]
     fn page_url_without_fragment() {
-        assert_eq!(page_url("http://127.0.0.1:8765/", "r.test"), "http://127.0.0.1:8765/?registry=r.test");
+        assert_eq!(
+            page_url("http://127.0.0.1:8765/", "r.test"),
+            "http://127.0.0.1:8765/?registry=r.test"
+        );
     }
 
     #[test]
@@ -383,7 +486,10 @@ mod tests {
         let mut command = Command::new("sh");
         command.args(["-c", "sleep 60 & echo started; wait"]);
         let lines = children.spawn("sleeper", &mut command).expect("sh starts");
-        assert_eq!(lines.recv_timeout(Duration::from_secs(10)).as_deref(), Ok("started"));
+        assert_eq!(
+            lines.recv_timeout(Duration::from_secs(10)).as_deref(),
+            Ok("started")
+        );
         let group = children.running[0].1.id();
         assert_eq!(group_members(group).map(|members| members.len()), Some(2));
 

@@ -54,7 +54,11 @@ fn debian_packages() -> StepResult {
         return Ok(());
     }
 
-    let mut missing: Vec<&str> = DEBIAN_PACKAGES.iter().copied().filter(|name| !debian_package_installed(name)).collect();
+    let mut missing: Vec<&str> = DEBIAN_PACKAGES
+        .iter()
+        .copied()
+        .filter(|name| !debian_package_installed(name))
+        .collect();
     // Debian's own `nodejs` package comes without npm, which is then a package of its own.
     if step::probe(Command::new("npm").arg("--version")).is_none() {
         missing.push("npm");
@@ -66,8 +70,14 @@ fn debian_packages() -> StepResult {
 
     let install_line = format!("apt-get update && apt-get install -y {}", missing.join(" "));
     if !running_as_root() {
-        return Err(Failure::new(STEP, format!("missing packages {} and not running as root", missing.join(", ")))
-            .with_hint(format!("sudo sh -c '{install_line}'")));
+        return Err(Failure::new(
+            STEP,
+            format!(
+                "missing packages {} and not running as root",
+                missing.join(", ")
+            ),
+        )
+        .with_hint(format!("sudo sh -c '{install_line}'")));
     }
 
     step::announce(STEP, &format!("installing {}", missing.join(" ")));
@@ -98,18 +108,33 @@ fn wasm_bindgen_cli(project: &Project) -> StepResult {
     let version = wasm_bindgen_version(project)?;
     let binary = project.tools_bin("wasm-bindgen");
     if installed_wasm_bindgen_version(&binary).as_deref() == Some(version.as_str()) {
-        eprintln!("==> {STEP}: {version} present in {}, skipped", project.tools_dir.display());
+        eprintln!(
+            "==> {STEP}: {version} present in {}, skipped",
+            project.tools_dir.display()
+        );
         return Ok(());
     }
 
-    step::announce(STEP, &format!("installing {version} into {} (about 5 minutes, once)", project.tools_dir.display()));
+    step::announce(
+        STEP,
+        &format!(
+            "installing {version} into {} (about 5 minutes, once)",
+            project.tools_dir.display()
+        ),
+    );
     // NOTE: no `--locked`: the crates.io index reachable here can lack the newest patch
     // releases that wasm-bindgen-cli's own lock file names, so cargo resolves the newest
     // compatible versions instead.
     step::run(
         STEP,
         Command::new("cargo")
-            .args(["install", "wasm-bindgen-cli", "--version", &version, "--root"])
+            .args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &version,
+                "--root",
+            ])
             .arg(&project.tools_dir),
     )
 }
@@ -124,8 +149,14 @@ pub fn wasm_bindgen_version(project: &Project) -> StepResult<String> {
         .map_err(|err| Failure::new(STEP, format!("cannot read {}: {err}", lock_path.display())))?;
 
     lock_package_version(&lock, "wasm-bindgen").ok_or_else(|| {
-        Failure::new(STEP, format!("{} has no [[package]] named wasm-bindgen", lock_path.display()))
-            .with_hint("cargo generate-lockfile")
+        Failure::new(
+            STEP,
+            format!(
+                "{} has no [[package]] named wasm-bindgen",
+                lock_path.display()
+            ),
+        )
+        .with_hint("cargo generate-lockfile")
     })
 }
 
@@ -138,7 +169,9 @@ fn lock_package_version(lock: &str, name: &str) -> Option<String> {
             continue;
         }
         let version_line = lines.next()?.trim();
-        let version = version_line.strip_prefix("version = \"")?.strip_suffix('"')?;
+        let version = version_line
+            .strip_prefix("version = \"")?
+            .strip_suffix('"')?;
         return Some(version.to_string());
     }
     None
@@ -155,10 +188,16 @@ fn npm_packages(project: &Project) -> StepResult {
 
     let hint = format!("cd {} && npm ci", project.root.display());
     let lock_path = project.root.join("package-lock.json");
-    let lock_text = fs::read_to_string(&lock_path)
-        .map_err(|err| Failure::new(STEP, format!("cannot read {}: {err}", lock_path.display())).with_hint(hint.clone()))?;
-    let lock: serde_json::Value = serde_json::from_str(&lock_text)
-        .map_err(|err| Failure::new(STEP, format!("{} is not valid JSON: {err}", lock_path.display())))?;
+    let lock_text = fs::read_to_string(&lock_path).map_err(|err| {
+        Failure::new(STEP, format!("cannot read {}: {err}", lock_path.display()))
+            .with_hint(hint.clone())
+    })?;
+    let lock: serde_json::Value = serde_json::from_str(&lock_text).map_err(|err| {
+        Failure::new(
+            STEP,
+            format!("{} is not valid JSON: {err}", lock_path.display()),
+        )
+    })?;
 
     let stale: Vec<&str> = NPM_PACKAGES
         .iter()
@@ -169,20 +208,32 @@ fn npm_packages(project: &Project) -> StepResult {
         })
         .collect();
     if stale.is_empty() {
-        eprintln!("==> {STEP}: {} present at the locked versions, skipped", NPM_PACKAGES.join(", "));
+        eprintln!(
+            "==> {STEP}: {} present at the locked versions, skipped",
+            NPM_PACKAGES.join(", ")
+        );
         return Ok(());
     }
 
-    step::announce(STEP, &format!("npm ci (missing or outdated: {})", stale.join(", ")));
+    step::announce(
+        STEP,
+        &format!("npm ci (missing or outdated: {})", stale.join(", ")),
+    );
     step::run(
         STEP,
-        Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&project.root),
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&project.root),
     )
     .map_err(|failure| failure.with_hint(hint))
 }
 
 fn installed_npm_version(project: &Project, name: &str) -> Option<String> {
-    let manifest = project.root.join("node_modules").join(name).join("package.json");
+    let manifest = project
+        .root
+        .join("node_modules")
+        .join(name)
+        .join("package.json");
     let text = fs::read_to_string(manifest).ok()?;
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
     value["version"].as_str().map(str::to_string)
@@ -205,7 +256,10 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 
     #[test]
     fn lock_version_exact_name() {
-        assert_eq!(lock_package_version(LOCK, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            lock_package_version(LOCK, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
     }
 
     #[test]
@@ -215,7 +269,8 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 
     #[test]
     fn workspace_lock_pins_wasm_bindgen() {
-        let version = wasm_bindgen_version(&Project::locate()).expect("Cargo.lock names wasm-bindgen");
+        let version =
+            wasm_bindgen_version(&Project::locate()).expect("Cargo.lock names wasm-bindgen");
         assert!(version.starts_with("0.2."), "{version}");
     }
 }

@@ -15,7 +15,11 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(step: &str, detail: impl Into<String>) -> Failure {
-        Failure { step: step.to_string(), detail: detail.into(), by_hand: None }
+        Failure {
+            step: step.to_string(),
+            detail: detail.into(),
+            by_hand: None,
+        }
     }
 
     pub fn with_hint(mut self, by_hand: impl Into<String>) -> Failure {
@@ -47,9 +51,9 @@ pub fn run(step: &str, command: &mut Command) -> StepResult {
     eprintln!("    $ {shown}");
     let started = Instant::now();
 
-    let status = command
-        .status()
-        .map_err(|err| Failure::new(step, format!("could not start `{shown}`: {err}")).with_hint(shown.clone()))?;
+    let status = command.status().map_err(|err| {
+        Failure::new(step, format!("could not start `{shown}`: {err}")).with_hint(shown.clone())
+    })?;
 
     check_status(step, command, status)?;
     eprintln!("    ({step} took {:.1} s)", started.elapsed().as_secs_f64());
@@ -59,7 +63,11 @@ pub fn run(step: &str, command: &mut Command) -> StepResult {
 /// Runs `command` quietly and returns its stdout, or `None` when it cannot start or exits
 /// non-zero. For probes such as `tool --version`, where failure only means "not there".
 pub fn probe(command: &mut Command) -> Option<String> {
-    let output = command.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    let output = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
     if output.status.success() {
         Some(String::from_utf8_lossy(&output.stdout).into_owned())
     } else {
@@ -89,7 +97,11 @@ pub fn render(command: &Command) -> String {
     }
     for (name, value) in command.get_envs() {
         if let Some(value) = value {
-            parts.push(format!("{}={}", name.to_string_lossy(), quote(&value.to_string_lossy())));
+            parts.push(format!(
+                "{}={}",
+                name.to_string_lossy(),
+                quote(&value.to_string_lossy())
+            ));
         }
     }
     parts.push(quote(&command.get_program().to_string_lossy()));
@@ -132,7 +144,8 @@ mod tests {
 
     #[test]
     fn failure_names_step_and_retry() {
-        let failure = Failure::new("wasm-opt", "`wasm-opt` exited with status 1").with_hint("wasm-opt -Oz a.wasm");
+        let failure = Failure::new("wasm-opt", "`wasm-opt` exited with status 1")
+            .with_hint("wasm-opt -Oz a.wasm");
         let text = failure.to_string();
         assert!(text.starts_with("step `wasm-opt` failed: "));
         assert!(text.contains("to retry it by hand: wasm-opt -Oz a.wasm"));

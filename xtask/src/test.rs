@@ -3,11 +3,12 @@
 //! 1. native tests of the workspace (cargo nextest when installed, else cargo test);
 //! 2. the page's wasm tests in headless Chromium (wasm-bindgen-test-runner and chromedriver);
 //! 3. the release build of `dist/`;
-//! 4. the end-to-end suite: node's test runner with Playwright against the helper serving `dist/`.
+//! 4. the end-to-end suite: node's test runner with Playwright against the helper serving `dist/`
+//!    (and the lab, for the suites that run checks).
 
 use std::env;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -51,10 +52,17 @@ pub fn test(project: &Project) -> StepResult {
             step: format!("{name} / {}", failure.step),
             ..failure
         })?;
-        eprintln!("=== stage {name} passed in {:.0} s", stage_started.elapsed().as_secs_f64());
+        eprintln!(
+            "=== stage {name} passed in {:.0} s",
+            stage_started.elapsed().as_secs_f64()
+        );
     }
 
-    eprintln!("\ntest: all {} stages passed in {:.0} s", stages.len(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "\ntest: all {} stages passed in {:.0} s",
+        stages.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -71,7 +79,14 @@ fn native_tests(project: &Project) -> StepResult {
         step::run(
             "cargo nextest",
             cargo()
-                .args(["nextest", "run", "--workspace", "--exclude", PAGE_CRATE, "--no-fail-fast"])
+                .args([
+                    "nextest",
+                    "run",
+                    "--workspace",
+                    "--exclude",
+                    PAGE_CRATE,
+                    "--no-fail-fast",
+                ])
                 .current_dir(&project.root),
         )?;
 
@@ -84,11 +99,20 @@ fn native_tests(project: &Project) -> StepResult {
                 .current_dir(&project.root),
         )
     } else {
-        step::announce("cargo test", "cargo-nextest is not installed, using cargo test");
+        step::announce(
+            "cargo test",
+            "cargo-nextest is not installed, using cargo test",
+        );
         step::run(
             "cargo test",
             cargo()
-                .args(["test", "--workspace", "--exclude", PAGE_CRATE, "--no-fail-fast"])
+                .args([
+                    "test",
+                    "--workspace",
+                    "--exclude",
+                    PAGE_CRATE,
+                    "--no-fail-fast",
+                ])
                 .current_dir(&project.root),
         )
     }
@@ -100,11 +124,16 @@ fn wasm_tests(project: &Project) -> StepResult {
 
     let runner = project.tools_bin("wasm-bindgen-test-runner");
     if !runner.exists() {
-        return Err(Failure::new(STEP, format!("{} is missing", runner.display())).with_hint("cargo xtask setup"));
+        return Err(
+            Failure::new(STEP, format!("{} is missing", runner.display()))
+                .with_hint("cargo xtask setup"),
+        );
     }
     for path in [CHROMIUM, CHROMEDRIVER] {
         if !Path::new(path).exists() {
-            return Err(Failure::new(STEP, format!("{path} is missing")).with_hint("cargo xtask setup"));
+            return Err(
+                Failure::new(STEP, format!("{path} is missing")).with_hint("cargo xtask setup")
+            );
         }
     }
 
@@ -114,11 +143,19 @@ fn wasm_tests(project: &Project) -> StepResult {
     // A fresh Chromium profile per run, so no state leaks from one run into the next.
     let browser_dir = project.wasm_target_dir.join("browser");
     let profile_dir = browser_dir.join(format!("profile-{}", std::process::id()));
-    fs::create_dir_all(&profile_dir)
-        .map_err(|err| Failure::new(STEP, format!("cannot create {}: {err}", profile_dir.display())))?;
+    fs::create_dir_all(&profile_dir).map_err(|err| {
+        Failure::new(
+            STEP,
+            format!("cannot create {}: {err}", profile_dir.display()),
+        )
+    })?;
     let webdriver_json = browser_dir.join("webdriver.json");
-    fs::write(&webdriver_json, webdriver_capabilities(&profile_dir))
-        .map_err(|err| Failure::new(STEP, format!("cannot write {}: {err}", webdriver_json.display())))?;
+    fs::write(&webdriver_json, webdriver_capabilities(&profile_dir)).map_err(|err| {
+        Failure::new(
+            STEP,
+            format!("cannot write {}: {err}", webdriver_json.display()),
+        )
+    })?;
 
     step::announce(STEP, "the page's tests in headless Chromium");
     let mut command = toolchain.cargo(project, "test");
@@ -147,40 +184,36 @@ fn webdriver_capabilities(profile_dir: &Path) -> String {
     serde_json::to_string_pretty(&capabilities).expect("a JSON value serializes")
 }
 
-/// Builds the helper and runs `node --test tests/e2e/` against it.
+/// Builds the helper and the lab, and runs `node --test tests/e2e/` with their paths.
 fn end_to_end_tests(project: &Project) -> StepResult {
-    let helper = build_helper(project)?;
+    let (helper, lab) = build::native_binaries(project)?;
     let playwright = project.root.join("node_modules").join("playwright-core");
     if !playwright.is_dir() {
-        return Err(Failure::new("node --test", format!("{} is missing", playwright.display())).with_hint("cargo xtask setup"));
+        return Err(Failure::new(
+            "node --test",
+            format!("{} is missing", playwright.display()),
+        )
+        .with_hint("cargo xtask setup"));
     }
 
     let output_dir = project.root.join("test-output");
-    step::announce("node --test", "Playwright in headless Chromium against the helper serving dist/");
+    step::announce(
+        "node --test",
+        "Playwright in headless Chromium against the helper serving dist/",
+    );
     step::run(
         "node --test",
         Command::new("node")
             .args(["--test", "tests/e2e/"])
             .current_dir(&project.root)
             .env("ACR_HEALTH_HELPER", &helper)
+            .env("ACR_HEALTH_LAB", &lab)
             .env("ACR_HEALTH_DIST", project.dist_dir())
             .env("ACR_HEALTH_TEST_OUTPUT", &output_dir)
             .env("ACR_HEALTH_CHROMIUM", CHROMIUM),
     )?;
     eprintln!("    screenshots: {}", output_dir.display());
     Ok(())
-}
-
-/// Builds the helper natively with the dev profile (the profile the native tests already
-/// compiled its dependencies with) and returns the binary's path.
-pub fn build_helper(project: &Project) -> StepResult<PathBuf> {
-    const STEP: &str = "cargo build (helper)";
-    step::announce(STEP, "acr-health-helper, dev profile");
-    step::run(
-        STEP,
-        cargo().args(["build", "--package", "acr-health-helper"]).current_dir(&project.root),
-    )?;
-    Ok(project.native_debug_bin("acr-health-helper"))
 }
 
 #[cfg(test)]
@@ -193,7 +226,12 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
         let options = &value["goog:chromeOptions"];
         assert_eq!(options["binary"], CHROMIUM);
-        let args: Vec<&str> = options["args"].as_array().expect("args list").iter().filter_map(|a| a.as_str()).collect();
+        let args: Vec<&str> = options["args"]
+            .as_array()
+            .expect("args list")
+            .iter()
+            .filter_map(|a| a.as_str())
+            .collect();
         assert!(args.contains(&"--headless"));
         assert!(args.contains(&"--disable-background-networking"));
         assert!(args.contains(&"--user-data-dir=/tmp/profile-1"));

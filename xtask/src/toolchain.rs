@@ -48,7 +48,10 @@ impl WasmToolchain {
         if rustup_has_wasm_target() {
             return Ok(WasmToolchain::Rustup);
         }
-        if [DEBIAN_CARGO, DEBIAN_RUSTC, DEBIAN_RUSTDOC].iter().all(|path| Path::new(path).exists()) {
+        if [DEBIAN_CARGO, DEBIAN_RUSTC, DEBIAN_RUSTDOC]
+            .iter()
+            .all(|path| Path::new(path).exists())
+        {
             return Ok(WasmToolchain::DebianBuildStd);
         }
 
@@ -77,7 +80,9 @@ impl WasmToolchain {
     /// path, the compiler, rustdoc and `-Z build-std` set.
     pub fn cargo(self, project: &Project, subcommand: &str) -> Command {
         let mut command = match self {
-            WasmToolchain::Rustup => Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into())),
+            WasmToolchain::Rustup => {
+                Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            }
             WasmToolchain::DebianBuildStd => {
                 let mut command = Command::new(DEBIAN_CARGO);
                 command
