@@ -84,6 +84,8 @@ pub struct Lab {
     distribution: Option<Supervised>,
     /// Held so that a temporary state directory lives as long as the lab.
     _temporary: Option<tempfile::TempDir>,
+    /// A bound socket that never listens, so its port refuses connections and stays reserved.
+    _refused_socket: tokio::net::TcpSocket,
 }
 
 impl Lab {
@@ -111,7 +113,8 @@ impl Lab {
         let login = login_listener.local_addr()?;
         let storage = storage_listener.local_addr()?;
         let control = control_listener.local_addr()?;
-        let refused_port = free_port()?;
+        let refused_socket = reserve_refusing_port()?;
+        let refused_port = refused_socket.local_addr()?.port();
 
         let (state_dir, temporary) = match &config.state_dir {
             Some(dir) => {
@@ -227,6 +230,7 @@ impl Lab {
             runtime_thread: Some(runtime_thread),
             distribution: Some(distribution),
             _temporary: temporary,
+            _refused_socket: refused_socket,
         };
 
         // Seed while the scenario is still healthy; `lab` is dropped (and stopped) on error.
@@ -390,6 +394,16 @@ fn bind(role: &str, port: u16) -> anyhow::Result<StdListener> {
     })?;
     listener.set_nonblocking(true)?;
     Ok(listener)
+}
+
+/// Binds a loopback port without listening on it: connections to it are refused, and no other
+/// process can take the port while the socket is held.
+fn reserve_refusing_port() -> anyhow::Result<tokio::net::TcpSocket> {
+    let socket = tokio::net::TcpSocket::new_v4().context("creating a socket failed")?;
+    socket
+        .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .context("binding an ephemeral loopback port failed")?;
+    Ok(socket)
 }
 
 /// Returns a loopback port that was free a moment ago. Another process may take it before it is
