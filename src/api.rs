@@ -8,8 +8,8 @@
 //!   `{registry, cloud?, credential?, timeoutMs?, repository?, onProgress?}`; `credential` is
 //!   `{kind: "anonymous"}`, `{kind: "password", username, password}`,
 //!   `{kind: "aad_token", token, tenant?}` or `{kind: "refresh_token", token}`; `onProgress`
-//!   is called with each result as it finishes. An input that is no registry rejects the
-//!   promise with the reason in `lang`.
+//!   is called with each result as it finishes. An input that names no registry gives a report
+//!   whose login server check failed; invalid options reject the promise.
 //! - `decodeShareLink(link, lang?)`: returns the report in a share link (a whole link, a
 //!   fragment or the payload), or throws an `Error` whose `code` names the `ShareError`.
 //! - `shareLink(report, pageUrl)`: returns the share link of a report for the page at `pageUrl`.
@@ -18,7 +18,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use acr_health_core::parse::registry_input::{self, Cloud};
+use acr_health_core::parse::registry_input::Cloud;
 use acr_health_core::report::REPORT_FORMAT;
 use acr_health_core::rules::registry::{login_server, Credential, RegistryRun, RunOptions};
 use acr_health_core::share::{self, ShareError};
@@ -63,8 +63,6 @@ struct RunChecksOptions {
     timeout_ms: Option<u32>,
     #[serde(default)]
     repository: Option<String>,
-    #[serde(default)]
-    lang: Option<String>,
 }
 
 fn lang_or_default(tag: Option<&str>) -> Lang {
@@ -91,7 +89,6 @@ pub async fn run_checks(options: JsValue) -> Result<JsValue, JsValue> {
         .and_then(|value| value.dyn_into().ok());
     let options: RunChecksOptions = serde_wasm_bindgen::from_value(options)
         .map_err(|error| js_error(&format!("invalid options: {error}"), "InvalidOptions"))?;
-    let lang = lang_or_default(options.lang.as_deref());
 
     // The cloud resolves a bare registry name; a name the core does not know is an error here,
     // because a caller's typo should not silently check another cloud.
@@ -101,8 +98,6 @@ pub async fn run_checks(options: JsValue) -> Result<JsValue, JsValue> {
             js_error(&format!("unknown cloud {name:?}; use AzureCloud, AzureChinaCloud or AzureUSGovernment"), "InvalidOptions")
         })?,
     };
-    let server = registry_input::parse(&options.registry, cloud)
-        .map_err(|error| js_error(&error.localize(lang), "InvalidRegistry"))?;
     let timeout_ms = options.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS).max(1);
     let started_at_ms = wall_clock_ms();
 
@@ -123,31 +118,37 @@ pub async fn run_checks(options: JsValue) -> Result<JsValue, JsValue> {
             results.borrow_mut().push(result);
         }
     };
-    record(login_server(&server, Side::Browser));
+    // An input that names no login server ends the run with the login server check failed.
+    let (login_result, server) = login_server(&options.registry, cloud, Side::Browser);
+    record(login_result);
 
-    let mut run_options = RunOptions::new(Side::Browser, started_at_ms);
-    if let Some(repository) = options.repository {
-        run_options.repository = repository;
-    }
-    let credential = options.credential.unwrap_or(Credential::Anonymous);
-    let run = RegistryRun::new(server.clone(), credential, run_options);
-    let reach = reachability::probe(&server, timeout_ms);
-    let chain = drive(run, timeout_ms, |progress| {
-        if let Progress::Finished(result) = progress {
-            record(result);
+    if let Some(server) = &server {
+        let mut run_options = RunOptions::new(Side::Browser, started_at_ms);
+        if let Some(repository) = options.repository {
+            run_options.repository = repository;
         }
-    });
-    let (reached, ()) = join!(reach, chain);
-    let reached = reached.map_err(|error| js_error(&error_message(&error), "BrowserError"))?;
-    record(reached);
+        let credential = options.credential.unwrap_or(Credential::Anonymous);
+        let run = RegistryRun::new(server.clone(), credential, run_options);
+        let reach = reachability::probe(server, timeout_ms);
+        let chain = drive(run, timeout_ms, |progress| {
+            if let Progress::Finished(result) = progress {
+                record(result);
+            }
+        });
+        let (reached, ()) = join!(reach, chain);
+        let reached = reached.map_err(|error| js_error(&error_message(&error), "BrowserError"))?;
+        record(reached);
+    }
 
     let mut results = results.take();
     results.sort_by_key(|result| result.check);
     let report = Report {
         format: REPORT_FORMAT,
         tool_version: TOOL_VERSION.to_owned(),
-        registry: server.authority(),
-        cloud: match server.cloud {
+        registry: server
+            .as_ref()
+            .map_or_else(|| options.registry.trim().to_owned(), |server| server.authority()),
+        cloud: match server.as_ref().and_then(|server| server.cloud) {
             Some(cloud) => cloud.as_str().to_owned(),
             None => "custom".to_owned(),
         },

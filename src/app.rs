@@ -372,6 +372,7 @@ pub fn App(props: &AppProps) -> Html {
             <Header {lang} {onlang} />
             <main>
                 { for props.param_errors.iter().map(|error| param_error_view(error, lang)) }
+                <crate::embed::EmbedNotes {lang} />
                 if let Some(detail) = &state.browser_error {
                     <p class="notice" role="alert">{ Ui::BrowserError.text(lang) }{ " " }<code>{ detail }</code></p>
                 }
@@ -384,6 +385,7 @@ pub fn App(props: &AppProps) -> Html {
                     {onrun}
                 />
                 <Summary {lang} phase={state.phase.clone()} registry={state.registry.clone()} rows={state.rows.clone()} />
+                <crate::share::run::RunShare state={(*state).clone()} />
                 <HelperPanel {lang} status={state.helper.clone()} onlook={onlookhelper} />
                 <Results {lang} rows={state.rows.clone()} />
             </main>

@@ -6,13 +6,16 @@
 //! helper on loopback, and [`run`] starts both. Every verdict comes from `acr_health_core`; the
 //! page only observes and renders.
 
+pub mod api;
 pub mod app;
 pub mod components;
+pub mod embed;
 pub mod helper;
 pub mod i18n;
 pub mod page_url;
 pub mod probe;
 pub mod run;
+pub mod share;
 
 use wasm_bindgen::prelude::*;
 
@@ -23,6 +26,10 @@ pub const MOUNT_ID: &str = "acr-health";
 /// functions, so tests mount the components they need themselves.
 #[wasm_bindgen(start)]
 pub fn start() -> Result<(), JsValue> {
+    // Loaded by `www/acr-health.js` for its JavaScript API: there is no page to mount.
+    if api::is_library_host() {
+        return Ok(());
+    }
     let props = app::AppProps::from_window()?;
     let document = web_sys::window()
         .and_then(|window| window.document())
@@ -34,6 +41,11 @@ pub fn start() -> Result<(), JsValue> {
             .document_element()
             .ok_or_else(|| JsValue::from_str("the document has no root element"))?;
         root.set_attribute("data-theme", theme)?;
+    }
+
+    // A share link (`#report=`) opens the report it carries instead of the form.
+    if let Some(payload) = share::fragment_payload()? {
+        return share::view::mount_shared(&document, payload, props.initial_lang);
     }
 
     match document.get_element_by_id(MOUNT_ID) {

@@ -93,8 +93,8 @@ impl PageParams {
             Some(name) => match name.trim() {
                 "light" => Some("light"),
                 "dark" => Some("dark"),
-                // `auto` is the system setting, which applies without an attribute.
-                "auto" | "" => None,
+                // `system` (or `auto`) is the system setting, which applies without an attribute.
+                "system" | "auto" | "" => None,
                 _ => {
                     errors.push(ParamError::Theme(name));
                     None

@@ -1,7 +1,8 @@
 //! Feeds arbitrary input to the share-link decoder. Decoding must return a report or an error
 //! for every input and never panic, and a decoded report must encode and decode to itself.
 //!
-//! Half the inputs are used as link text as pasted; the other half are base64url-encoded first,
+//! Half the inputs are used as link text as pasted (read by `decode_link`, which also finds the
+//! payload in a URL or fragment); the other half are base64url-encoded first,
 //! so the fuzzer also reaches the version byte, the inflater and the postcard decoder instead of
 //! stopping at the base64 alphabet.
 
@@ -25,7 +26,12 @@ fuzz_target!(|data: &[u8]| {
         URL_SAFE_NO_PAD.encode(rest)
     };
 
-    if let Ok(report) = share::decode(&payload) {
+    let decoded = if mode % 2 == 0 {
+        share::decode_link(&payload)
+    } else {
+        share::decode(&payload)
+    };
+    if let Ok(report) = decoded {
         let again = share::decode(&share::encode(&report)).expect("a re-encoded report decodes");
         assert_eq!(again, report);
     }

@@ -1,5 +1,5 @@
-//! Embedding the page in a portal: the query parameters only an embedding page uses, the notes
-//! shown for values the page cannot use, and the messages posted to the embedding page.
+//! Embedding the page in a portal: the `embedder=` parameter, the notes shown for embedding
+//! values the page ignores, and the messages posted to the embedding page.
 //!
 //! # Query parameters
 //!
@@ -46,21 +46,5 @@ pub mod params;
 pub mod post;
 
 pub use notes::EmbedNotes;
-pub use params::{EmbedNote, EmbedParams, ParsedEmbed, Theme};
+pub use params::{EmbedNote, EmbedParams, ParsedEmbed};
 pub use post::{post_progress, post_report};
-
-use wasm_bindgen::JsValue;
-
-/// Applies `theme=` to the document: `data-theme` on `<html>` for light or dark, none for
-/// the system setting. The style sheet reads that attribute.
-pub fn apply_theme(theme: Theme) -> Result<(), JsValue> {
-    let root = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.document_element())
-        .ok_or_else(|| JsValue::from_str("no document element"))?;
-    match theme {
-        Theme::Light => root.set_attribute("data-theme", "light"),
-        Theme::Dark => root.set_attribute("data-theme", "dark"),
-        Theme::System => root.remove_attribute("data-theme"),
-    }
-}

@@ -7,12 +7,6 @@ use crate::embed::{EmbedNote, EmbedParams};
 
 fn note_text(note: &EmbedNote, lang: Lang) -> (&'static str, &str) {
     match (note, lang) {
-        (EmbedNote::Theme(value), Lang::En) => {
-            ("Unknown theme ignored; use light, dark or system:", value)
-        }
-        (EmbedNote::Theme(value), Lang::Ko) => {
-            ("알 수 없는 테마라 무시했습니다. light, dark, system 중 하나를 쓰세요:", value)
-        }
         (EmbedNote::Embedder(value), Lang::En) => (
             "Invalid embedder ignored, so no messages are posted; give an origin such as https://portal.example:",
             value,

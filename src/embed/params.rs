@@ -1,23 +1,13 @@
-//! The embedding parameters of the page's address that the form does not read itself.
+//! The embedding parameters of the page's address that the page's own address parser leaves
+//! alone (`embedder`) or accepts without a note (`cloud`, `autorun`).
 
 use acr_health_core::parse::registry_input::Cloud;
 use wasm_bindgen::JsValue;
 use web_sys::{Url, UrlSearchParams};
 
-/// The colour scheme an embedding page asks for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Theme {
-    Light,
-    Dark,
-    /// Follows the operating system's setting.
-    #[default]
-    System,
-}
-
 /// Embedding options after validation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EmbedParams {
-    pub theme: Theme,
     /// The origin to post progress and the report to, such as `https://portal.example`.
     pub embedder: Option<String>,
 }
@@ -25,7 +15,6 @@ pub struct EmbedParams {
 /// A parameter value the page ignored, with the value as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EmbedNote {
-    Theme(String),
     Embedder(String),
     Cloud(String),
     Autorun(String),
@@ -43,15 +32,6 @@ impl EmbedParams {
     pub fn parse(search: &str) -> Result<ParsedEmbed, JsValue> {
         let query = UrlSearchParams::new_with_str(search.trim_start_matches('?'))?;
         let mut parsed = ParsedEmbed::default();
-
-        if let Some(value) = query.get("theme") {
-            match value.trim().to_ascii_lowercase().as_str() {
-                "light" => parsed.params.theme = Theme::Light,
-                "dark" => parsed.params.theme = Theme::Dark,
-                "system" | "" => parsed.params.theme = Theme::System,
-                _ => parsed.notes.push(EmbedNote::Theme(value)),
-            }
-        }
 
         if let Some(value) = query.get("embedder") {
             match origin_of(&value) {

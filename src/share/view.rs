@@ -142,3 +142,25 @@ fn rerun_url(report: &Report) -> Result<String, JsValue> {
         format!("{path}?{query}")
     })
 }
+
+/// Mounts [`SharedPage`] where the page would mount its form: into `#acr-health`, or the whole
+/// `<body>` without it.
+pub fn mount_shared(
+    document: &web_sys::Document,
+    payload: String,
+    initial_lang: Lang,
+) -> Result<(), JsValue> {
+    let props = SharedPageProps {
+        payload,
+        initial_lang,
+    };
+    match document.get_element_by_id(crate::MOUNT_ID) {
+        Some(root) => {
+            yew::Renderer::<SharedPage>::with_root_and_props(root, props).render();
+        }
+        None => {
+            yew::Renderer::<SharedPage>::with_props(props).render();
+        }
+    }
+    Ok(())
+}

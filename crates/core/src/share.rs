@@ -207,6 +207,9 @@ pub fn link(page_url: &str, report: &Report) -> String {
     format!("{base}#report={}", encode(report))
 }
 
+/// What [`anonymize`] writes in place of the login server.
+pub const HIDDEN_REGISTRY: &str = "registry.hidden";
+
 /// Returns a copy of the report with the registry name and every IP address replaced, for
 /// sharing outside the team. Codes, statuses and timings stay, so the diagnosis still reads.
 pub fn anonymize(report: &Report) -> Report {
@@ -278,7 +281,7 @@ fn is_identifier(text: &str) -> bool {
 /// Replaces the login server, the registry's label and IPv4/IPv6 addresses in one text. Host
 /// names are compared without regard to ASCII case, as DNS does.
 fn hide_text(text: &str, registry: &str, name: &str) -> String {
-    let mut out = replace_ignore_ascii_case(text, registry, "registry.hidden");
+    let mut out = replace_ignore_ascii_case(text, registry, HIDDEN_REGISTRY);
     out = replace_ignore_ascii_case(&out, name, "registry");
     hide_addresses(&out)
 }
