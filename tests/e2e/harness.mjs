@@ -185,7 +185,7 @@ export async function launchBrowser(locale) {
 /**
  * Opens `url` in a new page and records what would show a broken load: console errors,
  * uncaught exceptions, failed requests and error statuses. A request to `expectedRefusal` (a
- * URL) may fail: the page probes for a helper that the test knows is absent, and Chromium logs
+ * URL) may fail: the page probes for a helper where the test started none, and Chromium logs
  * that refused connection to the console whatever the page does.
  */
 export async function openPage(context, url, { expectedRefusal = null } = {}) {

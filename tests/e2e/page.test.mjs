@@ -17,8 +17,8 @@ import {
 
 describe("page served by the helper", () => {
   let helper;
-  // The helper listens on a free port, not the default 8765, so `helper_port` tells the page
-  // where to find it.
+  // The helper listens on a free port, not the default 8765, so `helper_port` gives the page
+  // that port.
   let pageUrl;
 
   before(async () => {

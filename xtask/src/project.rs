@@ -1,4 +1,4 @@
-//! Where things are: the repository, the target folders, the tools folder and `dist/`.
+//! Paths of one checkout: the repository, the target folders, the tools folder and `dist/`.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -72,7 +72,7 @@ impl Project {
         self.root.join("node_modules").join(".bin").join(name)
     }
 
-    /// A binary of the workspace built natively with the dev profile.
+    /// Returns the path of a workspace binary built natively with the dev profile.
     pub fn native_debug_bin(&self, name: &str) -> PathBuf {
         self.target_dir.join("debug").join(name)
     }

@@ -154,7 +154,7 @@ fn start_and_wait(
     println!("  lab control API: {}", demo.control);
     println!("Press Ctrl-C to stop the helper and the lab.");
 
-    // 4. Wait for Ctrl-C, or for a child to stop on its own (an error: say which).
+    // 4. Wait for Ctrl-C. A child that stops on its own is an error that names the child.
     while !stop.load(Ordering::SeqCst) {
         if let Some((name, status)) = children.first_exited() {
             return Err(Failure::new(
@@ -252,7 +252,7 @@ impl DemoRegistry {
         })
     }
 
-    /// What to type in the page's registry field: plain HTTP must be spelled out, because the
+    /// Returns what to type in the page's registry field: plain HTTP must be spelled out, because the
     /// page assumes HTTPS for anything without a scheme.
     fn registry_input(&self) -> String {
         if self.scheme == "http" {

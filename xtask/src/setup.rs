@@ -12,12 +12,12 @@ use std::process::Command;
 use crate::project::Project;
 use crate::step::{self, Failure, StepResult};
 
-/// Debian packages the build, the tests and the lab use: the wasm toolchain (`rustc-web`,
-/// `cargo-web`, `rust-web-src`, `rust-web-llvm` for `rust-lld`), Chromium and its driver for the
-/// browser tests, the registry, Docker, Notary and skopeo tools the lab and the helper drive, and
-/// Node.js for wasm-opt and Playwright, and a Korean font so that Chromium renders the Korean
-/// page (and its screenshots) with real glyphs. `npm` is not listed: NodeSource's `nodejs` package carries
-/// it, and Debian's separate `npm` package conflicts with that one.
+/// Debian packages the build, the tests and the lab use. They are the wasm toolchain
+/// (`rustc-web`, `cargo-web`, `rust-web-src`, `rust-web-llvm` for `rust-lld`), Chromium with its
+/// driver for the browser tests, and the registry, Docker, Notary and skopeo tools the lab and the
+/// helper drive. Node.js runs wasm-opt and Playwright, and a Korean font lets Chromium render the
+/// Korean page (and its screenshots) with real glyphs. `npm` is not listed because NodeSource's
+/// `nodejs` package carries it, and Debian's separate `npm` package conflicts with that one.
 pub const DEBIAN_PACKAGES: &[&str] = &[
     "rustc-web",
     "cargo-web",

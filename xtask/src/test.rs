@@ -171,7 +171,7 @@ fn wasm_tests(project: &Project) -> StepResult {
     result
 }
 
-/// The `webdriver.json` that wasm-bindgen-test-runner passes to chromedriver.
+/// Renders the `webdriver.json` that wasm-bindgen-test-runner passes to chromedriver.
 fn webdriver_capabilities(profile_dir: &Path) -> String {
     let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile_dir.display()));

@@ -76,10 +76,12 @@ impl WasmToolchain {
         }
     }
 
-    /// A `cargo <subcommand>` for the wasm target, with the target folder and, on the Debian
-    /// path, the compiler, rustdoc and `-Z build-std` set.
+    /// Builds a `cargo <subcommand>` command for the wasm target with the target folder set, and
+    /// on the Debian path also the compiler, rustdoc and `-Z build-std`.
     pub fn cargo(self, project: &Project, subcommand: &str) -> Command {
         let mut command = match self {
+            // NOTE: this path has not run on the Debian machines the project is built on, where
+            // rustup cannot download the wasm target; only the Debian path has.
             WasmToolchain::Rustup => {
                 Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
             }
