@@ -3,6 +3,8 @@
 // posted; values the page cannot use show a note.
 
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
@@ -140,6 +142,44 @@ describe("embedding from another origin", () => {
       assert.deepEqual(unexpectedProblems(problems, lab), []);
     } finally {
       await browser.close();
+    }
+  });
+
+  test("framed page runs under the documented CSP", async () => {
+    // The policy documented for the page, with the hash of index.html's inline module script.
+    const index = await readFile(path.join(config.dist, "index.html"), "utf8");
+    const inline = index.match(/<script type="module">([\s\S]*?)<\/script>/)[1];
+    const hash = createHash("sha256").update(inline).digest("base64");
+    const policy = [
+      "default-src 'self'",
+      `script-src 'self' 'wasm-unsafe-eval' 'sha256-${hash}'`,
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "connect-src 'self' https: http://127.0.0.1:* http://localhost:*",
+      `frame-ancestors ${portal.origin}`,
+    ].join("; ");
+    const strictHost = await startFileServer(config.dist, { headers: { "content-security-policy": policy } });
+    const browser = await launchBrowser("en-US");
+    try {
+      const violations = [];
+      browser.context.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) {
+          violations.push(message.text());
+        }
+      });
+      const url = new URL(`${portal.origin}/iframe.html`);
+      url.searchParams.set("page", `${strictHost.origin}/`);
+      url.searchParams.set("registry", registry);
+      const { page, problems } = await openPage(browser.context, url.href);
+      await page.waitForSelector("#link", { timeout: RUN_TIMEOUT_MS });
+      const report = JSON.parse(await page.textContent("#report"));
+
+      assert.equal(report.registry, lab.login_server);
+      assert.deepEqual(violations, []);
+      assert.deepEqual(unexpectedProblems(problems, lab), []);
+    } finally {
+      await browser.close();
+      await strictHost.close();
     }
   });
 

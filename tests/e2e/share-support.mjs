@@ -131,10 +131,13 @@ export async function readChecks(page) {
 
 /**
  * Drops the problems a run causes on purpose: answers and failures of the registry under test
- * (a 401 challenge is its normal answer) and of the helper's default port when no helper runs.
- * Uncaught exceptions and failures of the page's own files stay.
+ * (a 401 challenge is its normal answer), of the helper's default port when no helper runs, and
+ * requests the page aborted itself (a timeout or a superseded helper lookup). Uncaught
+ * exceptions and failures of the page's own files stay.
  */
 export function unexpectedProblems(problems, lab) {
   const expected = [`http://${lab.login_server}/`, "http://127.0.0.1:8765/"];
-  return problems.filter((problem) => !expected.some((prefix) => problem.includes(prefix)));
+  return problems.filter(
+    (problem) => !expected.some((prefix) => problem.includes(prefix)) && !problem.endsWith("(net::ERR_ABORTED)"),
+  );
 }
