@@ -307,15 +307,15 @@ impl RegistryFinding {
                 None => format!("The login server is {login_server}."),
             },
             InvalidInput { error } => error.localize(Lang::En),
-            Reached { url, status: Some(status) } => format!("{url} answered with HTTP {status}."),
-            Reached { url, status: None } => format!("{url} answered; the browser hides the status of this probe, but the network path works."),
+            Reached { url, status: Some(status) } => format!("{url} responded with HTTP {status}."),
+            Reached { url, status: None } => format!("{url} responded; the browser hides the status of this probe, but the network path works."),
             RequestFailed { url, failure } => format!("The request to {url} failed: {}.", failure_en(failure)),
             Unreachable { failure } => format!("The login server could not be reached: {}.", failure_en(failure)),
             ChallengeIssued { url, realm, service } => format!(
-                "{url} answered 401 with a Bearer challenge: realm {realm}, service {service}."
+                "{url} responded with 401 with a Bearer challenge: realm {realm}, service {service}."
             ),
             Forbidden { url, client_ip, message } => {
-                let mut text = format!("{url} answered 403 Forbidden.");
+                let mut text = format!("{url} responded with 403 Forbidden.");
                 if let Some(ip) = client_ip {
                     text.push_str(&format!(" The registry saw this client as {ip}; that is the address a firewall rule must allow."));
                 }
@@ -325,17 +325,17 @@ impl RegistryFinding {
                 text
             }
             TooManyRequests { url, retry_after } => match retry_after {
-                Some(after) => format!("{url} answered 429 Too Many Requests (Retry-After: {after})."),
-                None => format!("{url} answered 429 Too Many Requests."),
+                Some(after) => format!("{url} responded with 429 Too Many Requests (Retry-After: {after})."),
+                None => format!("{url} responded with 429 Too Many Requests."),
             },
             ChallengeHeaderMissing { url, in_browser: false } => {
-                format!("{url} answered 401 without a WWW-Authenticate header.")
+                format!("{url} responded with 401 without a WWW-Authenticate header.")
             }
             ChallengeHeaderMissing { url, in_browser: true } => format!(
-                "{url} answered 401 without a WWW-Authenticate header the page can read. The server may send it without listing it in Access-Control-Expose-Headers; the helper sees the header either way."
+                "{url} responded with 401 without a WWW-Authenticate header the page can read. The server may send it without listing it in Access-Control-Expose-Headers; the helper sees the header either way."
             ),
             NoChallenge { url, status } => format!(
-                "{url} answered HTTP {status} instead of 401 with a challenge."
+                "{url} responded with HTTP {status} instead of 401 with a challenge."
             ),
             ChallengeUnreadable { url, problem } => format!(
                 "The WWW-Authenticate header from {url} is invalid: {}.",
@@ -361,15 +361,15 @@ impl RegistryFinding {
             },
             CorsReadable { url } => format!("The page can read the answers of {url}."),
             CorsBlocked { url } => format!(
-                "{url} answered, but the browser does not let this page read the answer (CORS). The remaining checks need the helper (acr-health-helper check), or a registry that allows this page's origin."
+                "{url} responded, but the browser does not let this page read the answer (CORS). The remaining checks need the helper (acr-health-helper check), or a registry that allows this page's origin."
             ),
             RefreshTokenIssued { url, expires_at_ms } => match expires_at_ms {
                 Some(at) => format!("{url} returned a refresh token valid until {}.", format_utc(*at)),
                 None => format!("{url} returned a refresh token."),
             },
             Rejected { url, status, message } => match message {
-                Some(message) => format!("{url} answered HTTP {status}: \"{message}\"."),
-                None => format!("{url} answered HTTP {status}."),
+                Some(message) => format!("{url} responded with HTTP {status}: \"{message}\"."),
+                None => format!("{url} responded with HTTP {status}."),
             },
             CredentialExpired { url, credential, expired_at_ms } => format!(
                 "{url} rejected the {}, which expired at {}.",
@@ -380,8 +380,8 @@ impl RegistryFinding {
                 format_utc(*expired_at_ms)
             ),
             TokenMissing { url, field, problem } => match problem {
-                Some(problem) => format!("{url} answered with success, but its body is unusable ({}), so no {field} was found.", token_problem_en(problem)),
-                None => format!("{url} answered with success, but the answer has no {field}."),
+                Some(problem) => format!("{url} responded with success, but its body is unusable ({}), so no {field} was found.", token_problem_en(problem)),
+                None => format!("{url} responded with success, but the answer has no {field}."),
             },
             TokenGranted { url, flow, scope, granted, expires_at_ms } => format!(
                 "{url} issued an access token ({}) for {scope}; it grants {}{}.",
@@ -389,13 +389,19 @@ impl RegistryFinding {
                 list_or(granted, "nothing"),
                 expiry_en(*expires_at_ms)
             ),
-            FewerActions { url, flow, scope, granted, missing, expires_at_ms } => format!(
-                "{url} issued an access token ({}) for {scope}, but it grants only {} and lacks {}{}.",
-                flow_en(*flow),
-                list_or(granted, "nothing"),
-                missing.join(", "),
-                expiry_en(*expires_at_ms)
-            ),
+            FewerActions { url, flow, scope, granted, missing, expires_at_ms } => {
+                let grants = if granted.is_empty() {
+                    "it grants nothing".to_owned()
+                } else {
+                    format!("it grants only {}", granted.join(", "))
+                };
+                format!(
+                    "{url} issued an access token ({}) for {scope}, but {grants} and lacks {}{}.",
+                    flow_en(*flow),
+                    missing.join(", "),
+                    expiry_en(*expires_at_ms)
+                )
+            }
             TokenNotJwt { url, flow, problem } => format!(
                 "{url} issued an access token ({}) that is not a readable JWT ({problem}), so what it grants is unknown.",
                 flow_en(*flow)
@@ -419,7 +425,7 @@ impl RegistryFinding {
                 skew_en(*server_ms, *local_ms)
             ),
             ManifestNotFound { url } => format!(
-                "{url} answered 404: this repository or tag does not exist, so the data path was not tried. Check another repository to test it."
+                "{url} responded with 404: this repository or tag does not exist, so the data path was not tried. Check another repository to test it."
             ),
             ManifestUnreadable { url, problem } => format!(
                 "The manifest from {url} is unusable: {}.",
@@ -433,7 +439,7 @@ impl RegistryFinding {
             ),
             DataEndpointFailed { url, endpoint, status, failure } => match (status, failure) {
                 (_, Some(failure)) => format!("The data endpoint {endpoint} failed ({}) for {url}.", failure_en(failure)),
-                (Some(status), None) => format!("The data endpoint {endpoint} answered HTTP {status} for {url}."),
+                (Some(status), None) => format!("The data endpoint {endpoint} responded with HTTP {status} for {url}."),
                 (None, None) => format!("The data endpoint {endpoint} failed for {url}."),
             },
             TooManyRedirects { url, hops } => format!("Stopped after {hops} redirects at {url}; the redirects form a loop or a chain too long to follow."),
@@ -509,7 +515,7 @@ impl RegistryFinding {
             },
             CorsReadable { url } => format!("이 페이지에서 {url}의 응답을 읽을 수 있습니다."),
             CorsBlocked { url } => format!(
-                "{url}이(가) 응답했지만 브라우저가 이 페이지에서 응답을 읽지 못하게 막았습니다(CORS). 나머지 점검은 헬퍼(acr-health-helper check)로 실행하거나, 이 페이지의 출처를 허용하는 레지스트리에서만 할 수 있습니다."
+                "{url}이(가) 응답했지만 브라우저가 이 페이지에서 응답을 읽지 못하게 막았습니다(CORS). 나머지 점검은 헬퍼(acr-health-helper check)로 실행하세요. 레지스트리가 이 페이지의 출처를 허용하면 페이지에서도 점검할 수 있습니다."
             ),
             RefreshTokenIssued { url, expires_at_ms } => match expires_at_ms {
                 Some(at) => format!("{url}에서 리프레시 토큰을 받았습니다. {}까지 유효합니다.", format_utc(*at)),
@@ -537,30 +543,37 @@ impl RegistryFinding {
                 list_or(granted, "없음"),
                 expiry_ko(*expires_at_ms)
             ),
-            FewerActions { url, flow, scope, granted, missing, expires_at_ms } => format!(
-                "{url}에서 {scope} 범위의 액세스 토큰을 받았지만({}) 부여된 권한은 {}뿐이고 {} 권한이 빠져 있습니다{}.",
-                flow_ko(*flow),
-                list_or(granted, "없음"),
-                missing.join(", "),
-                expiry_ko(*expires_at_ms)
-            ),
+            FewerActions { url, flow, scope, granted, missing, expires_at_ms } => {
+                let grants = if granted.is_empty() {
+                    "부여된 권한이 하나도 없어".to_owned()
+                } else {
+                    format!("부여된 권한은 {}뿐이라", granted.join(", "))
+                };
+                format!(
+                    "{url}에서 {scope} 범위의 액세스 토큰을 받았지만({}) {grants} {} 권한이 빠져 있습니다{}.",
+                    flow_ko(*flow),
+                    missing.join(", "),
+                    expiry_ko(*expires_at_ms)
+                )
+            }
             TokenNotJwt { url, flow, problem } => format!(
-                "{url}에서 받은 액세스 토큰({})이 읽을 수 있는 JWT가 아니어서({problem}) 어떤 권한이 부여됐는지 알 수 없습니다.",
-                flow_ko(*flow)
+                "{url}에서 받은 액세스 토큰({})이 읽을 수 있는 JWT가 아니어서({}) 어떤 권한이 부여됐는지 알 수 없습니다.",
+                flow_ko(*flow),
+                jwt_problem_ko(problem)
             ),
             TokenExpired { url, expired_at_ms } => format!(
                 "{url}에서 받은 액세스 토큰이 이미 {}에 만료되었습니다.",
                 format_utc(*expired_at_ms)
             ),
             ClockInSync { source, server_ms, local_ms } => format!(
-                "서버 시각 {}({})과 로컬 시각 {}의 차이는 {}입니다.",
+                "서버 시각은 {}({}), 로컬 시각은 {}이며 차이는 {}입니다.",
                 format_utc(*server_ms),
                 source_ko(*source),
                 format_utc(*local_ms),
                 skew_ko(*server_ms, *local_ms)
             ),
             ClockSkewed { source, server_ms, local_ms } => format!(
-                "서버 시각 {}({})과 로컬 시각 {}이 {} 차이 나서, 토큰이 허용하는 5분을 넘습니다.",
+                "서버 시각은 {}({}), 로컬 시각은 {}로 {} 차이가 납니다. 토큰이 허용하는 5분을 넘는 차이입니다.",
                 format_utc(*server_ms),
                 source_ko(*source),
                 format_utc(*local_ms),
@@ -619,7 +632,7 @@ fn failure_en(failure: &Failure) -> String {
     match failure {
         Failure::CorsBlocked => "the browser blocked reading the answer (CORS)".to_owned(),
         Failure::Network { detail } => format!("network error ({detail})"),
-        Failure::TimedOut { after_ms } => format!("no answer after {after_ms} ms"),
+        Failure::TimedOut { after_ms } => format!("no response after {after_ms} ms"),
         Failure::Dns { detail } => format!("the name did not resolve ({detail})"),
         Failure::Tls { detail } => format!("the TLS handshake failed ({detail})"),
     }
@@ -653,7 +666,11 @@ fn token_problem_ko(problem: &TokenError) -> String {
             expected,
             found,
         } => {
-            format!("`{field}`의 형식이 잘못됨: {expected}이어야 하는데 {found}임")
+            format!(
+                "`{field}`의 형식이 잘못됨(기대: {}, 실제: {})",
+                json_type_ko(expected),
+                json_type_ko(found)
+            )
         }
     }
 }
@@ -700,6 +717,44 @@ fn manifest_problem_ko(problem: ManifestProblem) -> &'static str {
         ManifestProblem::NestedTooDeep => "인덱스가 두 단계보다 깊게 중첩됨",
         ManifestProblem::NoManifest => "인덱스에 올바른 다이제스트를 가진 매니페스트가 없음",
         ManifestProblem::NoBlob => "올바른 다이제스트를 가진 블롭이 없음",
+    }
+}
+
+fn jwt_problem_ko(problem: &JwtError) -> String {
+    match problem {
+        JwtError::PartCount { found } => {
+            format!("JWT는 점으로 나뉜 세 부분이어야 하는데 {found}부분임")
+        }
+        JwtError::EmptyPart { part } => format!("{part}번째 부분이 비어 있음"),
+        JwtError::NotBase64Url { part } => format!("{part}번째 부분이 base64url이 아님"),
+        JwtError::NotJsonObject { part } => format!("{part}번째 부분이 JSON 객체가 아님"),
+        JwtError::NoAlgorithm => "헤더에 `alg`가 없음".to_owned(),
+        JwtError::WrongType {
+            claim,
+            expected,
+            found,
+        } => format!(
+            "클레임 `{claim}`의 형식이 잘못됨(기대: {}, 실제: {})",
+            json_type_ko(expected),
+            json_type_ko(found)
+        ),
+    }
+}
+
+/// Translates the JSON type descriptions the parsers write in English.
+fn json_type_ko(description: &str) -> &str {
+    match description {
+        "a string" => "문자열",
+        "a number" => "숫자",
+        "a boolean" => "불리언",
+        "an object" => "객체",
+        "an array" | "a list" => "배열",
+        "a list of objects" => "객체 배열",
+        "a list of strings" => "문자열 배열",
+        "a string or a list of strings" => "문자열 또는 문자열 배열",
+        "a whole number of seconds" => "초 단위 정수",
+        "seconds since 1970" => "1970년 이후 경과 초",
+        other => other,
     }
 }
 

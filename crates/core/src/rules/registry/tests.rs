@@ -1017,7 +1017,7 @@ fn timeout_reports_elapsed_time() {
         .find(|r| r.check == Challenge)
         .expect("challenge result");
     let text = challenge.finding.localize(crate::Lang::En);
-    assert!(text.contains("no answer after 10000 ms"), "{text}");
+    assert!(text.contains("no response after 10000 ms"), "{text}");
     assert_eq!(challenge.elapsed_ms, 40);
 }
 
@@ -1552,5 +1552,8 @@ fn exchange_tenant_from_token() {
     let requests = requests_of(Scenario::Healthy, credential);
     let exchange = &requests[1];
     assert_eq!(form_value(exchange, "tenant"), Some("t"));
-    assert_eq!(form_value(exchange, "access_token"), Some(aad_token(false).as_str()));
+    assert_eq!(
+        form_value(exchange, "access_token"),
+        Some(aad_token(false).as_str())
+    );
 }
