@@ -24,7 +24,7 @@ let loading = null;
 export function load() {
   if (loading === null) {
     loading = (async () => {
-      // The module mounts the whole page unless it sees this attribute.
+      // The module mounts the whole page unless it finds this attribute.
       document.documentElement.setAttribute("data-acr-health-library", "");
       const module = await import(new URL("acr_health.js", pageRoot).href);
       await module.default({ module_or_path: new URL("acr_health_bg.wasm", pageRoot) });

@@ -38,7 +38,7 @@ pub struct EmbedNotesProps {
     pub lang: Lang,
 }
 
-/// One note per ignored value, read from the page's address once.
+/// Renders one note per ignored value, read from the page's address once.
 #[component]
 pub fn EmbedNotes(props: &EmbedNotesProps) -> Html {
     let notes = use_memo((), |_| EmbedParams::from_window().notes);

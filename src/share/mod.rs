@@ -22,7 +22,7 @@ use crate::app::Row;
 /// The tool version written into reports the page makes.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// What a report needs besides the results: where and when the run happened.
+/// The facts of a run that a report records besides its results: where and when it ran.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunContext {
     pub registry: String,
@@ -95,7 +95,7 @@ pub fn fragment_payload() -> Result<Option<String>, JsValue> {
     Ok(payload)
 }
 
-/// The page's own address, from which share links are built.
+/// Returns the page's own address, from which share links are built.
 pub fn page_url() -> Result<String, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     window.location().href()

@@ -1,4 +1,4 @@
-//! What the page offers after a run: the export bar, and the messages to an embedding page.
+//! The export bar after a run, and the messages to an embedding page.
 
 use std::cell::RefCell;
 use std::collections::HashSet;

@@ -22,7 +22,7 @@ pub struct ReportViewProps {
     pub report: Report,
 }
 
-/// The banner, the summary and the check list of a finished report.
+/// Renders the banner, the summary and the check list of a finished report.
 #[component]
 pub fn ReportView(props: &ReportViewProps) -> Html {
     let lang = props.lang;
@@ -54,7 +54,7 @@ pub struct SharedPageProps {
     pub initial_lang: Lang,
 }
 
-/// The whole page for a `#report=` link: the report, the export bar to pass it on, and the
+/// Renders the whole page for a `#report=` link: the report, the export bar to pass it on, and the
 /// button that runs the same checks from the viewer's machine. A link that does not decode
 /// shows why, in the viewer's language.
 #[component]
@@ -112,7 +112,7 @@ fn error_view(error: &ShareError, lang: Lang) -> Html {
     }
 }
 
-/// The page's path and its query, without the fragment that carries the report.
+/// Returns the page's path and its query, without the fragment that carries the report.
 fn rerun_base() -> Result<(String, UrlSearchParams), JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let location = window.location();

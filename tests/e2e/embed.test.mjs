@@ -1,6 +1,6 @@
-// Embedding from another loopback origin: the example pages receive the report by postMessage,
-// from the custom element and through the JavaScript API; without `embedder=` nothing is
-// posted; values the page cannot use show a note.
+// Embedding from another loopback origin. The example pages receive the report by postMessage,
+// from the custom element and through the JavaScript API. Without `embedder=` nothing is
+// posted, and values the page cannot use show a note.
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";

@@ -85,8 +85,8 @@ export async function exchangeRefreshToken(lab, aadToken) {
 }
 
 /**
- * Serves the files under `root` at `/` on a free loopback port. With `cors`, every answer
- * carries `Access-Control-Allow-Origin: *`. `headers` are added to HTML answers.
+ * Serves the files under `root` at `/` on a free loopback port. With `cors`, every response
+ * carries `Access-Control-Allow-Origin: *`. `headers` are added to HTML responses.
  */
 export async function startFileServer(root, { cors = false, headers = {} } = {}) {
   const base = path.resolve(root);
@@ -130,8 +130,8 @@ export async function readChecks(page) {
 }
 
 /**
- * Drops the problems a run causes on purpose: answers and failures of the registry under test
- * (a 401 challenge is its normal answer), of the helper's default port when no helper runs, and
+ * Drops the problems a run causes on purpose: responses and failures of the registry under test
+ * (a 401 challenge is its normal response), of the helper's default port when no helper runs, and
  * requests the page aborted itself (a timeout or a superseded helper lookup). Uncaught
  * exceptions and failures of the page's own files stay.
  */

@@ -106,6 +106,37 @@ describe("share links", () => {
     }
   });
 
+  test("copy buttons export link, Markdown, JSON and text", async () => {
+    const browser = await launchBrowser("en-US");
+    const origin = new URL(helper.url).origin;
+    await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+    try {
+      const { page } = await openPage(browser.context, helper.url);
+      const link = await runWith(page, `http://${lab.login_server}`, { kind: "anonymous" });
+      const copy = async (id) => {
+        await page.click(`button#${id}`);
+        await page.waitForSelector(`#copy-status[data-copied=${id}]`, { timeout: 5_000 });
+        return page.evaluate(() => navigator.clipboard.readText());
+      };
+
+      const copiedLink = await copy("copy-link");
+      const markdown = await copy("copy-markdown");
+      const json = JSON.parse(await copy("copy-json"));
+      const text = await copy("copy-text");
+
+      assert.equal(copiedLink, link);
+      assert.ok(markdown.startsWith(`### Registry health check: \`${lab.login_server}\``), markdown);
+      assert.match(markdown, /\| Check \| Side \| Status \| Code \| Finding \| Time \|/);
+      assert.equal(json.format, 1);
+      assert.equal(json.registry, lab.login_server);
+      assert.equal(json.results.length, await page.locator("li.check").count());
+      assert.ok(text.startsWith(`Registry health check: ${lab.login_server}`), text);
+      assert.match(text, / : (OK|FAILED|SKIPPED|WARNING)/);
+    } finally {
+      await browser.close();
+    }
+  });
+
   test("no secret in the link or its report", async () => {
     const aadToken = await mintAadToken(lab);
     const refreshToken = await exchangeRefreshToken(lab, aadToken);
