@@ -13,8 +13,8 @@ pub struct RegistryError {
     pub detail: Option<String>,
 }
 
-/// Parses an error body. Returns `None` when the body is not one (not UTF-8, not JSON, no
-/// `errors` list); entries without a string `code` or `message` get an empty one.
+/// Parses an error body. Returns `None` when the body is not one: not UTF-8, not JSON, or
+/// without an `errors` list. Entries without a string `code` or `message` get an empty one.
 pub fn parse(body: &[u8]) -> Option<Vec<RegistryError>> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let entries = value.get("errors")?.as_array()?;

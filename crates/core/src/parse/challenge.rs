@@ -35,7 +35,7 @@ impl Challenge {
     }
 }
 
-/// Why a `WWW-Authenticate` header could not be parsed.
+/// The reason a `WWW-Authenticate` header could not be parsed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChallengeError {
@@ -166,7 +166,7 @@ impl<'a> Lexer<'a> {
 
     /// Reads a token68 when the text after the scheme is one: token68 characters and optional
     /// `=` padding, not followed by a parameter value. `realm=` at the end or before a comma is
-    /// read as a parameter with an empty value, unless it holds `+` or `/` as base64 does.
+    /// read as a parameter with an empty value, unless it contains `+` or `/` as base64 does.
     fn token68(&mut self) -> Option<&'a str> {
         let rest = self.rest();
         let body_len = rest.len() - rest.trim_start_matches(is_token68_char).len();

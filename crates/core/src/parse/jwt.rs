@@ -50,7 +50,7 @@ impl Access {
     }
 }
 
-/// Why a text is not a readable JWT.
+/// The reason a text is not a readable JWT.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JwtError {

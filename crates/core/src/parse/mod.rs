@@ -1,4 +1,4 @@
-//! Parsers for what registries and users send: challenge headers, token answers, JWT claims,
+//! Parsers for what registries and users send: challenge headers, token responses, JWT claims,
 //! ACR error bodies, `Date` headers and registry input.
 //!
 //! Each parser takes bytes or text as received and returns typed data or an error that says

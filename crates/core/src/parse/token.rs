@@ -1,7 +1,7 @@
-//! Token endpoint answers: `POST /oauth2/exchange`, `POST /oauth2/token` and the `GET` token
+//! Token endpoint responses: `POST /oauth2/exchange`, `POST /oauth2/token` and the `GET` token
 //! request of the distribution token protocol.
 //!
-//! The answer is a JSON object with `access_token` (OAuth2 style) or `token` (Docker style),
+//! The response body is a JSON object with `access_token` (OAuth2 style) or `token` (Docker style),
 //! and optionally `refresh_token`, `expires_in` and `issued_at`.
 
 use std::fmt;
@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The fields of a token answer acr-health uses. `Debug` shows which tokens are present, never
+/// The fields of a token response that acr-health uses. `Debug` shows which tokens are present, never
 /// their values.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct TokenAnswer {
@@ -53,7 +53,7 @@ impl fmt::Debug for TokenAnswer {
     }
 }
 
-/// Why a token answer could not be read. None of the variants holds text from the body.
+/// The reason a token response could not be read. No variant contains text from the body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenError {
@@ -118,8 +118,8 @@ pub fn parse_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, Token
     }
 }
 
-/// Parses a token answer. Unknown fields are ignored; a known field of the wrong type is an
-/// error, because a registry that sends one sends a broken answer.
+/// Parses a token response body. Unknown fields are ignored, but a known field of the wrong
+/// type is an error, because a registry that sends one sends a broken response.
 pub fn parse(body: &[u8]) -> Result<TokenAnswer, TokenError> {
     let object = parse_object(body)?;
     Ok(TokenAnswer {
