@@ -175,7 +175,7 @@ async fn run_machine(
     finish(&state);
 }
 
-/// Asks for the helper's capabilities and records what answered.
+/// Asks for the helper's capabilities and records what responded.
 async fn find_helper(
     state: &UseReducerDispatcher<State>,
     helper: &HelperLocation,

@@ -1,7 +1,7 @@
 //! Browser tests of the fetch transport against the only servers a browser test has without a
 //! network: the test runner's own server on loopback, and a closed loopback port.
 //!
-//! NOTE: `Outcome::CorsBlocked` is not covered here. The runner's server did not answer when
+//! NOTE: `Outcome::CorsBlocked` is not covered here. The runner's server did not response when
 //! reached as `localhost` (another origin), so a CORS refusal needs a second server, which the
 //! end-to-end suite has in the lab's `cors-off` scenario.
 

@@ -63,7 +63,7 @@ pub fn CheckRow(props: &CheckRowProps) -> Html {
         Some(result) => html! {
             <details>
                 <summary class="check-heading">{ heading }</summary>
-                { details_view(result, props.differs, lang) }
+                { details_view(result, lang) }
             </details>
         },
     };
@@ -78,17 +78,18 @@ pub fn CheckRow(props: &CheckRowProps) -> Html {
             aria-busy={(row.status == Status::Running).then_some("true")}
         >
             { body }
+            // Outside the details, so the disagreement shows without expanding the row.
+            if props.differs {
+                <p class="sides-differ" role="note">{ Ui::SidesDiffer.text(lang) }</p>
+            }
         </li>
     }
 }
 
-fn details_view(result: &CheckResult, differs: bool, lang: Lang) -> Html {
+fn details_view(result: &CheckResult, lang: Lang) -> Html {
     html! {
         <div class="check-details">
             <p class="finding">{ result.finding.localize(lang) }</p>
-            if differs {
-                <p class="sides-differ" role="note">{ Ui::SidesDiffer.text(lang) }</p>
-            }
             if let Some(code) = result.code {
                 { remedy_view(code, lang) }
             }

@@ -1,5 +1,5 @@
 //! The registry form: what to check, in which cloud, with which credential, and how long to wait
-//! for each answer.
+//! for each response.
 
 use acr_health_core::parse::registry_input::Cloud;
 use acr_health_core::Lang;
@@ -11,10 +11,10 @@ use crate::i18n::Ui;
 
 /// The timeout of each request when the user does not change it.
 pub const DEFAULT_TIMEOUT_SECONDS: u32 = 10;
-/// The longest timeout the form accepts.
+/// The maximum timeout the form accepts.
 pub const MAX_TIMEOUT_SECONDS: u32 = 300;
 
-/// Everything a run needs from the form. It holds the credential's secrets, so it has no
+/// Everything a run needs from the form. It contains the credential's secrets, so it has no
 /// `Debug` that could print them.
 #[derive(Clone, PartialEq)]
 pub struct RunRequest {

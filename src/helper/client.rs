@@ -42,7 +42,7 @@ impl<'a> HelperCall<'a> {
     }
 }
 
-/// Sends `call` and returns the answer once its status is known to be a success.
+/// Sends `call` and returns the response once its status is known to be a success.
 async fn open(call: &HelperCall<'_>) -> Result<(Response, Deadline), HelperError> {
     let browser = |error: JsValue| HelperError::Network {
         detail: error_message(&error),
@@ -85,7 +85,7 @@ async fn open(call: &HelperCall<'_>) -> Result<(Response, Deadline), HelperError
     }
 }
 
-/// Sends `call` and parses the JSON answer.
+/// Sends `call` and parses the JSON response.
 pub async fn request_json<T: DeserializeOwned>(call: HelperCall<'_>) -> Result<T, HelperError> {
     let (response, deadline) = open(&call).await?;
     let body = match read_bounded(&response, MAX_BODY_BYTES).await {
@@ -129,7 +129,7 @@ enum CredentialBody<'a> {
     RefreshToken { token: &'a str },
 }
 
-/// The page never asks the helper to pull an image: that needs consent given in the helper's
+/// The page never requests to pull an image: that needs consent given in the helper's
 /// own terminal or command line.
 #[derive(Serialize)]
 struct PullBody {

@@ -12,7 +12,7 @@ use crate::page_url::PageParams;
 /// replies within milliseconds, and a closed port fails at once.
 pub const DISCOVERY_TIMEOUT_MS: u32 = 2_000;
 
-/// The helper's answer to `GET /api/v1/capabilities`.
+/// The helper's response to `GET /api/v1/capabilities`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Capabilities {
     /// The API version; the page speaks version 1.
@@ -26,7 +26,7 @@ pub struct Capabilities {
     pub pairing: String,
 }
 
-/// Where the page reaches the helper.
+/// The helper's address as the page reaches it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HelperLocation {
     /// `scheme://host:port` without a trailing slash.
@@ -76,7 +76,7 @@ fn is_loopback(hostname: &str) -> bool {
     matches!(hostname, "127.0.0.1" | "localhost" | "[::1]" | "::1")
 }
 
-/// Asks `base` for the helper's capabilities. Returns `None` when nothing answers there.
+/// Asks `base` for the helper's capabilities. Returns `None` when nothing responds there.
 pub async fn discover(base: &str) -> Result<Option<Capabilities>, HelperError> {
     let url = format!("{base}/api/v1/capabilities");
     let call = HelperCall::get(&url, DISCOVERY_TIMEOUT_MS);

@@ -2,7 +2,7 @@
 //! from the machine's own network stack, plus the checks a browser cannot make (DNS, TLS,
 //! Docker, Helm, Notary).
 //!
-//! [`discovery`] asks a loopback port whether a helper listens there, [`client`] starts its
+//! [`discovery`] checks whether a helper listens on a loopback port, [`client`] starts its
 //! checks and reads their results as they stream in, and [`ndjson`] splits that stream into
 //! lines.
 
@@ -12,16 +12,16 @@ pub mod ndjson;
 
 use acr_health_core::Lang;
 
-/// Why the page could not use the helper. Shown in the helper line, in the user's language.
+/// A reason the page could not use the helper, shown in the helper line in the user's language.
 #[derive(Clone, Debug, PartialEq)]
 pub enum HelperError {
     /// The helper refused the pairing secret (HTTP 401 or 403).
     PairingRejected,
-    /// The helper answered with another unexpected status.
+    /// The helper responded with another unexpected status.
     Status { status: u16 },
     /// The connection failed or was cut while results were streaming.
     Network { detail: String },
-    /// No answer within the time limit.
+    /// No response within the time limit.
     TimedOut { after_ms: u32 },
     /// The helper sent something that is not the documented JSON.
     Malformed { detail: String },

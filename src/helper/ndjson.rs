@@ -1,7 +1,7 @@
 //! Splits a byte stream into newline-delimited JSON lines as chunks arrive, whatever the chunk
 //! boundaries.
 
-/// The longest line kept. The helper's lines are single check results and reports, a few
+/// The maximum line length kept, in bytes. The helper's lines are single check results and reports, a few
 /// kilobytes each; a longer line means the stream is not what the page expects.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 

@@ -1,4 +1,4 @@
-//! Reads an answer's body up to a limit, so that a hostile or broken server cannot make the page
+//! Reads an response's body up to a limit, so that a hostile or broken server cannot make the page
 //! hold an unbounded body in memory.
 
 use js_sys::{Reflect, Uint8Array};
@@ -6,12 +6,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
 
-/// The most body bytes the page keeps of one answer. Registry answers the rules read (error
+/// The most body bytes the page keeps of one response. Registry responds the rules read (error
 /// bodies, token JSON) are a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Returns at most `limit` bytes of the body, and whether the body was longer. Reading stops at
-/// the limit and cancels the rest of the stream. An opaque answer has no body and returns
+/// the limit and cancels the rest of the stream. An opaque response has no body and returns
 /// nothing.
 pub async fn read_bounded(response: &Response, limit: usize) -> Result<(Vec<u8>, bool), JsValue> {
     let Some(stream) = response.body() else {
@@ -35,7 +35,7 @@ pub async fn read_bounded(response: &Response, limit: usize) -> Result<(Vec<u8>,
         if length > room {
             body.extend_from_slice(&bytes.subarray(0, room as u32).to_vec());
             // The rest of the body is not wanted; a failure to cancel only leaves the browser
-            // to finish a download nobody reads, so its promise is not awaited.
+            // to finish a download no one reads, so its promise is not awaited.
             let _cancelled = reader.cancel();
             return Ok((body, true));
         }

@@ -3,10 +3,12 @@
 //!
 //! Requests go out in `cors` mode without cookies. A form body is sent as
 //! `application/x-www-form-urlencoded` and no custom header is added, so a request without
-//! credentials needs no CORS preflight. `fetch` rejects DNS, TLS, refused connections and CORS
-//! refusals alike with one `TypeError`; to tell CORS apart, a rejected request is repeated as a
-//! `no-cors` `GET` of the same URL: an opaque answer means the server answered but hid it from
-//! the page ([`Outcome::CorsBlocked`]), another rejection means it could not be reached.
+//! credentials needs no CORS preflight.
+//!
+//! `fetch` rejects DNS, TLS, refused connections and CORS refusals alike with one `TypeError`.
+//! To tell CORS apart, a rejected request is repeated as a `no-cors` `GET` of the same URL. An
+//! opaque response means the server responded but the browser hid it from the page
+//! ([`Outcome::CorsBlocked`]); another rejection means the server could not be reached.
 
 use acr_health_core::rules::registry::{HttpAnswer, HttpRequest, Outcome, Redirect};
 use base64::Engine;
@@ -24,7 +26,7 @@ use crate::probe::headers::readable_headers;
 /// The timeout of one request when the user has not changed it.
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 
-/// What one request produced, and how long it took.
+/// The outcome of one request, and its duration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Observed {
     pub outcome: Outcome,
@@ -100,7 +102,7 @@ pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<Observed, Js
     })
 }
 
-/// Sends a `no-cors` `GET` to `url` and reports whether any answer came back. The answer is
+/// Sends a `no-cors` `GET` to `url` and reports whether any response came back. The response is
 /// opaque: its status, headers and body stay hidden from the page.
 pub async fn reach(url: &str, timeout_ms: u32) -> Result<Observed, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;

@@ -2,7 +2,7 @@
 //! handed to the core's rules, which decide every verdict.
 //!
 //! [`fetch`] is the transport, [`deadline`] its timeout, [`body`] and [`headers`] read the
-//! answer within bounds, [`reachability`] is the `no-cors` probe, and [`registry`] drives the
+//! response within bounds, [`reachability`] is the `no-cors` probe, and [`registry`] drives the
 //! core's registry run step by step.
 //!
 //! [`Outcome`]: acr_health_core::rules::registry::Outcome

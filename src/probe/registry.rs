@@ -1,4 +1,4 @@
-//! Drives the core's [`RegistryRun`]: send the request it asks for, hand back what happened, and
+//! Drives the core's [`RegistryRun`]: send the request it requests, hand back what happened, and
 //! pass on every result as soon as the core decides it.
 
 use acr_health_core::rules::registry::{Outcome, RegistryRun};
@@ -7,7 +7,7 @@ use acr_health_core::{CheckId, CheckResult};
 use crate::probe::clock::wall_clock_ms;
 use crate::probe::fetch::{self, error_message, Observed};
 
-/// What the driver reports while the run goes on.
+/// A progress event of the driver.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Progress {
     /// A request for this check is on its way.
