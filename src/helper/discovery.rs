@@ -43,11 +43,9 @@ pub fn locate_helper(params: &PageParams) -> Result<HelperLocation, JsValue> {
         .ok_or_else(|| JsValue::from_str("no window"))?
         .location();
     let on_loopback = is_loopback(&location.hostname()?);
-    // `location.port` is empty when the address uses the scheme's default port.
-    let page_port = match location.port()?.parse::<u16>() {
-        Ok(port) => Some(port),
-        Err(_) => None,
-    };
+    // `location.port` is empty when the address uses the scheme's default port, which no
+    // helper listens on.
+    let page_port = location.port()?.parse::<u16>().ok();
 
     let opened_from_helper = params.pairing_secret.is_some() && !params.helper_port_given;
     if on_loopback && (page_port == Some(params.helper_port) || opened_from_helper) {
