@@ -94,8 +94,20 @@ pub(crate) fn judge(
                 .and_then(|claims| claims.exp)
                 .and_then(|exp| u64::try_from(exp).ok())
                 .map(|exp| exp.saturating_mul(1_000));
-            let finding = RegistryFinding::RefreshTokenIssued { url, expires_at_ms };
-            (Verdict::pass(finding, evidence), Some(refresh))
+            // An already expired refresh token is reported, and the token step still runs to
+            // show what the registry does with it.
+            let verdict = match expires_at_ms.filter(|exp| *exp <= now_ms) {
+                Some(expired_at_ms) => Verdict::warn(
+                    Code::ConnectivityRefreshToken,
+                    RegistryFinding::RefreshTokenIssuedExpired { url, expired_at_ms },
+                    evidence,
+                ),
+                None => Verdict::pass(
+                    RegistryFinding::RefreshTokenIssued { url, expires_at_ms },
+                    evidence,
+                ),
+            };
+            (verdict, Some(refresh))
         }
         None => {
             let finding = RegistryFinding::TokenMissing {

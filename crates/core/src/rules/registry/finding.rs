@@ -245,6 +245,8 @@ pub enum RegistryFinding {
     },
     /// More redirects than [`super::MAX_REDIRECTS`].
     TooManyRedirects { url: String, hops: u8 },
+    /// The exchange returned a refresh token whose `exp` is already past.
+    RefreshTokenIssuedExpired { url: String, expired_at_ms: u64 },
 }
 
 impl Failure {
@@ -443,6 +445,10 @@ impl RegistryFinding {
                 (None, None) => format!("The data endpoint {endpoint} failed for {url}."),
             },
             TooManyRedirects { url, hops } => format!("Stopped after {hops} redirects at {url}; the redirects form a loop or a chain too long to follow."),
+            RefreshTokenIssuedExpired { url, expired_at_ms } => format!(
+                "{url} returned a refresh token that had already expired at {}, so access tokens cannot be requested with it.",
+                format_utc(*expired_at_ms)
+            ),
         }
     }
 
@@ -598,6 +604,10 @@ impl RegistryFinding {
                 (None, None) => format!("데이터 엔드포인트 {endpoint}에서 {url} 요청이 실패했습니다."),
             },
             TooManyRedirects { url, hops } => format!("리디렉션이 {hops}번 이어져 {url}에서 멈췄습니다. 리디렉션이 순환하거나 너무 깁니다."),
+            RefreshTokenIssuedExpired { url, expired_at_ms } => format!(
+                "{url}에서 받은 리프레시 토큰이 이미 {}에 만료되어, 이 토큰으로는 액세스 토큰을 요청할 수 없습니다.",
+                format_utc(*expired_at_ms)
+            ),
         }
     }
 }

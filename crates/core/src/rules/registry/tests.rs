@@ -578,7 +578,7 @@ fn scenarios_on_machine() {
             RefreshTokenExpired,
             aad(false),
             &[
-                (AadExchange, Pass, None),
+                (AadExchange, Warning, Some(Code::ConnectivityRefreshToken)),
                 (AccessToken, Fail, Some(Code::ConnectivityAccessToken)),
             ],
         ),
@@ -1358,6 +1358,10 @@ fn findings_localize_in_both_languages() {
             endpoint: "s.test".into(),
             status: Some(403),
             failure: None,
+        },
+        RegistryFinding::RefreshTokenIssuedExpired {
+            url: url(),
+            expired_at_ms: NOW_MS,
         },
         RegistryFinding::TooManyRedirects {
             url: url(),
