@@ -82,6 +82,8 @@ fn js_error(message: &str, code: &str) -> JsValue {
 }
 
 /// Runs the browser's checks against one registry and resolves to the report.
+// NOTE: the helper's checks are not run through this API, so its reports have browser results
+// only; a portal that wants the machine's view frames the page or uses `<acr-health>`.
 #[wasm_bindgen(js_name = runChecks)]
 pub async fn run_checks(options: JsValue) -> Result<JsValue, JsValue> {
     let on_progress: Option<Function> = Reflect::get(&options, &JsValue::from_str("onProgress"))

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { config, launchBrowser, openPage } from "./harness.mjs";
+import { config, launchBrowser, openPage, startStaticServer } from "./harness.mjs";
 import { readChecks, startFileServer, startLab, unexpectedProblems } from "./share-support.mjs";
 
 const RUN_TIMEOUT_MS = 90_000;
@@ -63,6 +63,26 @@ describe("embedding from another origin", () => {
       assert.deepEqual(unexpectedProblems(problems, lab), []);
     } finally {
       await browser.close();
+    }
+  });
+
+  test("iframe example works with the page on a sub-path", async () => {
+    const subPath = await startStaticServer("/tools/acr-health/");
+    const browser = await launchBrowser("en-US");
+    try {
+      const url = new URL(`${portal.origin}/iframe.html`);
+      url.searchParams.set("page", subPath.url);
+      url.searchParams.set("registry", registry);
+      const { page, problems } = await openPage(browser.context, url.href);
+      await page.waitForSelector("#link", { timeout: RUN_TIMEOUT_MS });
+      const link = await page.getAttribute("#link", "href");
+
+      assert.equal(JSON.parse(await page.textContent("#report")).registry, lab.login_server);
+      assert.ok(link.startsWith(`${subPath.url}index.html#report=`), link);
+      assert.deepEqual(unexpectedProblems(problems, lab), []);
+    } finally {
+      await browser.close();
+      await subPath.close();
     }
   });
 
