@@ -109,7 +109,10 @@ pub(crate) fn judge(
         };
         return (fail(finding), None);
     }
-    let realm = bearer.param("realm").filter(|realm| is_realm_url(realm));
+    let registry_https = answer.url.to_ascii_lowercase().starts_with("https://");
+    let realm = bearer
+        .param("realm")
+        .filter(|realm| is_realm_url(realm, registry_https));
     let service = bearer
         .param("service")
         .filter(|service| !service.is_empty());
@@ -117,7 +120,7 @@ pub(crate) fn judge(
         (Some(realm), Some(service)) => {
             let finding = RegistryFinding::ChallengeIssued {
                 url,
-                realm: realm.to_owned(),
+                realm: evidence::redact_url(realm),
                 service: evidence::cut(service, 256),
             };
             let params = Bearer {
@@ -144,10 +147,14 @@ pub(crate) fn judge(
     }
 }
 
-fn is_realm_url(realm: &str) -> bool {
+/// Tells whether a realm is a URL credentials may be sent to. A registry reached over HTTPS
+/// must not send them to a plain-HTTP realm, where anyone on the path could read them.
+fn is_realm_url(realm: &str, registry_https: bool) -> bool {
     let lower = realm.to_ascii_lowercase();
+    let scheme_ok =
+        lower.starts_with("https://") || (!registry_https && lower.starts_with("http://"));
     realm.len() <= MAX_REALM_LEN
-        && (lower.starts_with("https://") || lower.starts_with("http://"))
+        && scheme_ok
         && !realm
             .chars()
             .any(|ch| ch.is_whitespace() || ch.is_control())

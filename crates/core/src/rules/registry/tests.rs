@@ -1561,3 +1561,38 @@ fn exchange_tenant_from_token() {
         Some(aad_token(false).as_str())
     );
 }
+
+#[test]
+fn https_registry_rejects_plain_http_realm() {
+    let https_server = LoginServer {
+        scheme: Scheme::Https,
+        host: "registry.test".to_owned(),
+        port: None,
+        cloud: None,
+    };
+    let outcome = answer(
+        "https://registry.test/v2/",
+        401,
+        vec![header(
+            "www-authenticate",
+            r#"Bearer realm="http://registry.test/oauth2/token",service="registry.test""#,
+        )],
+        b"",
+    );
+    let mut run = RegistryRun::new(
+        https_server,
+        password(),
+        RunOptions::new(Side::Machine, NOW_MS),
+    );
+    let results = run.observe(outcome, 3, NOW_MS);
+    let challenge = results
+        .iter()
+        .find(|r| r.check == Challenge)
+        .expect("challenge result");
+    assert_eq!(challenge.status, Fail);
+    assert_eq!(challenge.code, Some(Code::ConnectivityChallenge));
+    assert!(
+        run.next_request().is_none(),
+        "no credential goes to the plain-HTTP realm"
+    );
+}
