@@ -3,6 +3,7 @@
 //! Every command installs what is missing first (see `setup`), so a fresh clone needs only
 //! `cargo xtask run` or `cargo xtask test`.
 
+mod bench;
 mod build;
 mod project;
 mod run;
@@ -27,6 +28,9 @@ commands:
   run      build, start the lab's demo registry and the helper serving dist/, print the URL;
            Ctrl-C stops everything
   test     native tests, wasm tests in headless Chromium, build, end-to-end tests
+  bench    build, then print page weight, time to first result, diagnosis time and the
+           helper's figures against their targets (names pick figures: weight first-result
+           critical-path helper)
 
 options of run:
   --port N           the helper's port on 127.0.0.1 (default 8765)
@@ -48,6 +52,7 @@ enum Task {
     Build,
     Run(RunOptions),
     Test,
+    Bench(Vec<String>),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +88,7 @@ fn execute(project: &Project, task: Task) -> StepResult {
         Task::Build => build::build(project),
         Task::Run(options) => run::run(project, &options),
         Task::Test => test::test(project),
+        Task::Bench(figures) => bench::bench(project, &figures),
     }
 }
 
@@ -98,6 +104,7 @@ fn parse_args(args: &[String]) -> Result<Option<Task>, String> {
         "build" => Task::Build,
         "test" => Task::Test,
         "run" => return parse_run_options(rest).map(|options| Some(Task::Run(options))),
+        "bench" => return Ok(Some(Task::Bench(rest.to_vec()))),
         other => return Err(format!("unknown command `{other}`")),
     };
     match rest.first() {
