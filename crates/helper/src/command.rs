@@ -9,8 +9,8 @@ use acr_health_core::rules::environment::{CommandLookup, CommandOutcome, Command
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 
-/// Bytes of standard output and of standard error kept per run. The rest is read and dropped
-/// so the program never blocks on a full pipe.
+/// Bytes of standard output and of standard error kept per run. The rest is read and dropped,
+/// so the program does not block on a full pipe.
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024;
 
 /// The parts of the process environment the checks read. Tests build one by hand instead of

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         }
     };
 
-    // `check` prints its report on stdout; its logs stay quiet unless RUST_LOG asks.
+    // `check` prints its report on stdout; its logs stay at warnings unless RUST_LOG sets a level.
     let default_level = match cli.command {
         Command::Serve(_) => "info",
         Command::Check(_) => "warn",

@@ -2,7 +2,7 @@
 //!
 //! The helper prints the secret in the terminal and places it in the URL fragment of the page
 //! it opens. Browsers never send a fragment to a server, so only that page (and the person at
-//! the terminal) knows it. Any request that runs a command or carries credentials must present
+//! the terminal) has it. Any request that runs a command or carries credentials must present
 //! it as `Authorization: Pairing <secret>`.
 
 use std::fmt;

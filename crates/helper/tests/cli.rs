@@ -2,7 +2,7 @@
 //! and `check` against the lab.
 //!
 //! Local tools are small shell scripts on a PATH of their own, so results do not depend on
-//! what this machine has installed; the Helm script prints a recorded `helm version --client`
+//! what this machine has installed. The Helm script prints a recorded `helm version --client`
 //! output of Helm 3.14.0.
 
 use std::io::Write;
@@ -27,7 +27,7 @@ fn write_script(dir: &Path, name: &str, body: &str) {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 }
 
-/// A PATH with a working docker (daemon included) and Helm 3.14.0, each logging its calls to
+/// Writes a PATH folder with a working docker (daemon included) and Helm 3.14.0, each logging its calls to
 /// `calls.log`.
 fn healthy_tools(name: &str) -> PathBuf {
     let dir = temp_dir(name);
@@ -235,4 +235,55 @@ fn check_ignore_errors_continues_but_exits_1() {
         text.contains("Docker command : FAILED DOCKER_COMMAND_ERROR\n"),
         "{text}"
     );
+}
+
+#[test]
+fn serve_prints_pairing_url_and_never_logs_it() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::net::TcpStream;
+
+    let dist = temp_dir("serve-dist");
+    std::fs::write(dist.join("index.html"), "<!doctype html><h1>served</h1>").expect("index");
+    let mut child = helper(&dist)
+        .args(["serve", "--port", "0", "--no-open", "--dist"])
+        .arg(&dist)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the url line");
+    let url = line
+        .trim()
+        .strip_prefix("url: ")
+        .expect("a url: line")
+        .to_owned();
+    let (address, secret) = url
+        .strip_prefix("http://")
+        .and_then(|rest| rest.split_once("/#pair="))
+        .expect("http://127.0.0.1:PORT/#pair=SECRET");
+    assert!(address.starts_with("127.0.0.1:"), "{url}");
+    assert_eq!(secret.len(), 64, "{url}");
+
+    let mut stream = TcpStream::connect(address).expect("connect");
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("<h1>served</h1>"), "{response}");
+
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    let output = child.wait_with_output().expect("serve stops");
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.contains("helper listening"), "{logs}");
+    assert!(logs.contains("helper stopped"), "{logs}");
+    assert!(!logs.contains(secret), "the pairing secret is in the log");
 }

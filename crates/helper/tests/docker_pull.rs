@@ -77,7 +77,7 @@ impl Daemon {
             .is_ok_and(|status| status.success())
     }
 
-    /// The environment the checks run the client in: this daemon, a config folder of its own.
+    /// Returns the environment the checks run the client in: this daemon, a config folder of its own.
     fn host_env(&self) -> HostEnv {
         HostEnv {
             path: Some("/usr/bin:/bin".into()),

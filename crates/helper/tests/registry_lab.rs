@@ -21,7 +21,7 @@ fn start(mode: Mode) -> Lab {
     .expect("the lab starts")
 }
 
-/// Whether a scenario is about the AAD exchange, so it needs an AAD token to show.
+/// Tells whether a scenario concerns the AAD exchange, so that only an AAD token shows it.
 fn needs_aad(scenario: Scenario) -> bool {
     matches!(
         scenario,
@@ -151,7 +151,7 @@ async fn plain_http_scenarios_show_expected_codes() {
     let scenarios: Vec<Scenario> = Scenario::ALL
         .iter()
         .map(|(scenario, _)| *scenario)
-        // The browser alone sees CORS; the TLS faults need the TLS lab below.
+        // Only a browser enforces CORS; the TLS faults need the TLS lab below.
         .filter(|s| *s != Scenario::CorsOff && !s.needs_tls())
         .filter(|s| *s != Scenario::ClockSkew)
         .collect();

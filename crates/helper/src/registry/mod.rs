@@ -1,5 +1,5 @@
 //! The registry checks from this machine: login server, proxy, DNS and TLS, which only native
-//! code sees, then the core's [`RegistryRun`] driven over the native [`transport`].
+//! code can observe, then the core's [`RegistryRun`] driven over the native [`transport`].
 
 pub mod proxy;
 pub mod tls;
@@ -48,7 +48,7 @@ fn elapsed_ms(started: Instant) -> u32 {
 }
 
 fn send(results: &UnboundedSender<CheckResult>, result: CheckResult) {
-    // A closed channel means the client went away; nobody reads the rest.
+    // A closed channel means the client disconnected, so the remaining results are dropped.
     let _ = results.send(result);
 }
 

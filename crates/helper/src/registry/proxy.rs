@@ -123,7 +123,7 @@ pub fn redact_userinfo(value: &str) -> String {
 /// Parses `http://[user:pass@]host[:port][/]` or `host:port`.
 ///
 /// NOTE: only plain-HTTP proxies are supported, and proxy credentials are not sent; a proxy
-/// that needs a login answers CONNECT with 407, which the checks report as a network error.
+/// that needs a login responds to CONNECT with 407, which the checks report as a network error.
 fn parse_proxy(value: &str) -> Option<Proxy> {
     let rest = value.trim();
     let rest = rest.strip_prefix("http://").unwrap_or(rest);

@@ -22,11 +22,11 @@ use tokio_rustls::TlsConnector;
 use super::proxy::{Proxy, ProxyEnv};
 use super::tls::{self, PresentedChain};
 
-/// Largest body kept from one answer. Token answers and manifests are a few kilobytes; a blob
-/// is cut here, which is enough to prove the data path works.
+/// Largest body kept from one response. Token responses and manifests are a few kilobytes; a
+/// blob is cut here, which is enough to prove the data path works.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// Largest proxy answer to a CONNECT request that is read.
+/// Largest proxy response to a CONNECT request that is read.
 const MAX_CONNECT_ANSWER: usize = 8 * 1024;
 
 trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
@@ -181,7 +181,7 @@ impl Transport {
 
     /// Makes one HTTP exchange on a new connection. Connecting and receiving the headers must
     /// end by `deadline`, else the outcome is a timeout. A body still arriving at `deadline`
-    /// is cut there and marked truncated, because the server did answer.
+    /// is cut there and marked truncated, because the server did respond.
     async fn exchange(
         &self,
         request: &HttpRequest,
@@ -407,9 +407,8 @@ impl Transport {
                 detail,
                 peer: presented.map(|chain| tls::summarize(&chain, "handshake failed", now_secs)),
             },
-            Err(other) => TlsObservation::Failed {
+            Err(other) => TlsObservation::NotReached {
                 detail: failure_text(&other),
-                peer: None,
             },
         }
     }

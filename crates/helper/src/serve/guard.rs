@@ -1,4 +1,4 @@
-//! The checks every request passes before a handler sees it.
+//! The checks every request passes before it reaches a handler.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
@@ -54,7 +54,7 @@ pub async fn host(State(state): State<AppState>, request: Request, next: Next) -
     response
 }
 
-/// Applies CORS for exact allowed origins and answers preflights, including Private Network
+/// Applies CORS for exact allowed origins and responds to preflights, including Private Network
 /// Access preflights.
 ///
 /// A request without `Origin` (a navigation, `curl`) passes unchanged. A request with an
@@ -109,8 +109,8 @@ pub async fn cors(State(state): State<AppState>, request: Request, next: Next) -
     response
 }
 
-/// Adds headers every answer carries: no MIME sniffing, no referrer, and no caching of API
-/// answers.
+/// Adds headers to every response: no MIME sniffing, no referrer, and no caching of API
+/// responses.
 pub async fn page_headers(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;

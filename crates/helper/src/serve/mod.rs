@@ -31,7 +31,7 @@ pub use error::ApiError;
 pub use origins::Origin;
 use rate::RateLimiter;
 
-/// The port the helper listens on unless `--port` says otherwise. The page looks for the
+/// The port the helper listens on unless `--port` sets another. The page looks for the
 /// helper here first.
 pub const DEFAULT_PORT: u16 = 8765;
 
@@ -185,7 +185,7 @@ pub async fn run(
         "helper listening"
     );
     if !config.dist.join("index.html").is_file() {
-        tracing::warn!(dist = %config.dist.display(), "no index.html in the page folder; `/` will answer 404");
+        tracing::warn!(dist = %config.dist.display(), "no index.html in the page folder; `/` returns 404");
     }
 
     let service = app(&config).into_make_service_with_connect_info::<SocketAddr>();

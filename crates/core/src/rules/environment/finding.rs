@@ -111,6 +111,10 @@ pub enum EnvironmentFinding {
         proxy: String,
     },
     TlsNotUsed,
+    /// No connection to the host could be opened, so no handshake started.
+    TlsNotReached {
+        host: String,
+    },
     TlsEstablished {
         host: String,
         issuer: String,
@@ -201,6 +205,9 @@ impl EnvironmentFinding {
             F::ProxyBypassed => "A proxy is set, but NO_PROXY exempts the registry.".to_owned(),
             F::ProxyInUse { proxy } => format!("Requests to the registry go through the proxy {proxy}."),
             F::TlsNotUsed => "Not run: the registry is reached over plain HTTP.".to_owned(),
+            F::TlsNotReached { host } => {
+                format!("Not run: no connection to {host} could be opened, so no handshake started.")
+            }
             F::TlsEstablished { host, issuer, days } => {
                 format!("Secure connection to {host}; certificate issued by {issuer}, valid for {days} more days.")
             }
@@ -278,6 +285,9 @@ impl EnvironmentFinding {
             F::ProxyBypassed => "프록시가 설정되어 있지만 NO_PROXY에 의해 레지스트리는 제외됩니다.".to_owned(),
             F::ProxyInUse { proxy } => format!("레지스트리 요청이 프록시 {proxy}을(를) 거칩니다."),
             F::TlsNotUsed => "실행하지 않음: 레지스트리에 일반 HTTP로 접속합니다.".to_owned(),
+            F::TlsNotReached { host } => {
+                format!("실행하지 않음: {host}에 연결하지 못해서 핸드셰이크를 시작하지 않았습니다.")
+            }
             F::TlsEstablished { host, issuer, days } => {
                 format!("{host}에 보안 연결을 맺었습니다. 인증서 발급자는 {issuer}이고 {days}일 더 유효합니다.")
             }

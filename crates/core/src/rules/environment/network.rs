@@ -211,6 +211,9 @@ pub enum TlsObservation {
         detail: String,
         peer: Option<TlsPeer>,
     },
+    /// No handshake started, because the connection itself failed (refused, timed out). The
+    /// challenge check reports that failure, so this one is skipped.
+    NotReached { detail: String },
 }
 
 /// Days before expiry from which a certificate is reported as a warning.
@@ -240,6 +243,17 @@ pub fn tls(host: &str, observation: &TlsObservation, elapsed_ms: u32) -> CheckRe
 
     match observation {
         TlsObservation::NotUsed => super::skipped(CheckId::Tls, EnvironmentFinding::TlsNotUsed),
+        TlsObservation::NotReached { detail } => {
+            let mut result = super::skipped(
+                CheckId::Tls,
+                EnvironmentFinding::TlsNotReached {
+                    host: host.to_owned(),
+                },
+            );
+            result.evidence.push(Evidence::new("error", detail.clone()));
+            result.elapsed_ms = elapsed_ms;
+            result
+        }
         TlsObservation::Established(peer) => {
             let issuer = peer
                 .chain
@@ -398,6 +412,16 @@ mod tests {
         let result = tls("myreg.azurecr.io", &observation, 10);
         assert_eq!(result.code, Some(Code::ConnectivitySsl));
         assert!(result.evidence.iter().any(|e| e.label == "error"));
+    }
+
+    #[test]
+    fn tls_unreachable_skipped_not_failed() {
+        let observation = TlsObservation::NotReached {
+            detail: "connection refused".to_owned(),
+        };
+        let result = tls("r.test", &observation, 3);
+        assert_eq!(result.status, Status::Skipped);
+        assert_eq!(result.code, None);
     }
 
     #[test]
