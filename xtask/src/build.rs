@@ -144,14 +144,23 @@ pub fn native_binaries(project: &Project) -> StepResult<(PathBuf, PathBuf)> {
     ))
 }
 
-/// Makes `dist/` from the compiled wasm: bindgen, optimize, copy the static files, check them,
-/// and swap the result into place.
+/// Makes `dist/`: copies and checks the static files, runs wasm-bindgen and wasm-opt on the
+/// compiled wasm, and swaps the result into place.
 fn assemble(project: &Project, wasm: &Path, wasm_bindgen: &Path, wasm_opt: &Path) -> StepResult {
     let staging = project.root.join("dist.tmp");
     let bindgen_out = project.wasm_target_dir.join("bindgen");
     remove_dir_if_present("dist", &staging)?;
     remove_dir_if_present("wasm-bindgen", &bindgen_out)?;
     create_dir("dist", &staging)?;
+
+    // The static files come first: their check is cheap and wasm-opt is not.
+    step::announce("static files", "index.html and www/ into dist/");
+    copy_file(
+        &project.root.join("index.html"),
+        &staging.join("index.html"),
+    )?;
+    copy_tree(&project.root.join("www"), &staging.join("www"))?;
+    check_relative_urls(&staging)?;
 
     step::announce(
         "wasm-bindgen",
@@ -185,7 +194,6 @@ fn assemble(project: &Project, wasm: &Path, wasm_bindgen: &Path, wasm_opt: &Path
             .arg(staging.join(&wasm_name)),
     )?;
 
-    step::announce("static files", "index.html and www/ into dist/");
     let glue = format!("{PAGE_STEM}.js");
     copy_file(&bindgen_out.join(&glue), &staging.join(&glue))?;
     // wasm-bindgen writes inline JS snippets (`#[wasm_bindgen(inline_js)]`) into `snippets/`.
@@ -193,13 +201,6 @@ fn assemble(project: &Project, wasm: &Path, wasm_bindgen: &Path, wasm_opt: &Path
     if snippets.is_dir() {
         copy_tree(&snippets, &staging.join("snippets"))?;
     }
-    copy_file(
-        &project.root.join("index.html"),
-        &staging.join("index.html"),
-    )?;
-    copy_tree(&project.root.join("www"), &staging.join("www"))?;
-
-    check_relative_urls(&staging)?;
 
     step::announce("dist", "moving the finished build into dist/");
     swap_into_place(&staging, &project.dist_dir())
