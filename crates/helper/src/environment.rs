@@ -16,7 +16,7 @@ use crate::command::{self, HostEnv};
 /// The format `docker version` prints the daemon's version and platform in.
 const DAEMON_FORMAT: &str = "{{.Server.Version}} {{.Server.Os}}/{{.Server.Arch}}";
 
-/// How the local checks run.
+/// Options of the local checks.
 #[derive(Clone, Debug)]
 pub struct EnvironmentOptions {
     /// The image to pull. `Some` only after the user agreed to a pull.

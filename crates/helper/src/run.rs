@@ -1,6 +1,6 @@
 //! One run of the machine-side checks, shared by `POST /api/v1/run` and `check`.
 //!
-//! The environment checks and the registry checks start together; each result is passed on
+//! The environment checks and the registry checks start together. Each result is passed on
 //! as soon as it is known, and the report is assembled at the end.
 
 use acr_health_core::parse::registry_input::Cloud;
@@ -21,7 +21,7 @@ use crate::registry::{self, CHAIN};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
-    /// What the user typed: a registry name, a login server, or a URL.
+    /// The registry as the user typed it: a registry name, a login server, or a URL.
     pub registry: String,
     /// `AzureCloud`, `AzureChinaCloud` or `AzureUSGovernment`.
     #[serde(default = "default_cloud")]

@@ -129,7 +129,7 @@ async fn checks_tunnel_through_proxy() {
 
     let lines = seen.lock().unwrap().clone();
     let expected = format!("CONNECT {} HTTP/1.1", lab.login_server());
-    assert!(lines.iter().any(|line| *line == expected), "{lines:?}");
+    assert!(lines.contains(&expected), "{lines:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

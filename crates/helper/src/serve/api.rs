@@ -21,7 +21,7 @@ use acr_health_core::parse::registry_input::Cloud;
 /// The API's version, the `1` in `/api/v1/`.
 pub const API_VERSION: u32 = 1;
 
-/// What `GET /api/v1/capabilities` returns. It needs no pairing so the page can find the helper
+/// The body of `GET /api/v1/capabilities`. It needs no pairing so the page can find the helper
 /// and show its version before the user pairs.
 #[derive(Debug, Serialize)]
 pub struct Capabilities {

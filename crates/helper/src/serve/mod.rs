@@ -69,7 +69,7 @@ pub struct ServeConfig {
     pub extra_origins: Vec<Origin>,
     pub secret: PairingSecret,
     pub limits: Limits,
-    /// Where the checks find commands and how they reach registries.
+    /// The context of every run: the commands' environment and the registry transport.
     pub context: Arc<RunContext>,
 }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin(String);
 
-/// Why an origin given by the user was rejected.
+/// The reason an origin given by the user was rejected.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum OriginError {
     #[error("invalid origin {0:?}: a wildcard is never allowed; list each origin")]
@@ -69,7 +69,7 @@ impl Origin {
         Ok(Origin(origin))
     }
 
-    /// The helper's own origins: the page it serves, under each loopback name.
+    /// Returns the helper's own origins: the page it serves, under each loopback name.
     pub fn own(port: u16) -> Vec<Origin> {
         ["127.0.0.1", "localhost", "[::1]"]
             .into_iter()

@@ -7,7 +7,7 @@ use crate::Evidence;
 /// Largest part of a command's output kept as evidence, in characters.
 pub const EVIDENCE_OUTPUT_CHARS: usize = 2000;
 
-/// Where a command was looked for, and what was found.
+/// The lookup of a command: where it was searched for, and what was found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommandLookup {
     /// The command as a user knows it: `docker`, `helm`, `notary`.
@@ -25,7 +25,7 @@ pub struct OverrideVar {
     pub value: String,
 }
 
-/// How a command run ended.
+/// The end of a command run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CommandOutcome {
     /// The program ran to its end.
@@ -80,7 +80,7 @@ impl CommandRun {
     }
 
     /// Returns the first non-empty line of standard error, else of standard output: the line
-    /// that usually says why a command failed.
+    /// that usually explains why a command failed.
     pub fn first_error_line(&self) -> String {
         let (stdout, stderr) = match &self.outcome {
             CommandOutcome::Exited { stdout, stderr, .. }

@@ -79,7 +79,7 @@ pub fn docker_version(run: &CommandRun) -> CheckResult {
     }
 }
 
-/// What the daemon reported about itself.
+/// The daemon's own version and platform.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DaemonInfo {
     pub version: String,

@@ -1,11 +1,12 @@
-//! What an environment check saw, as data that renders in English and Korean.
+//! Environment findings: the observation of each check, as data that renders in English and
+//! Korean.
 
 use serde::{Deserialize, Serialize};
 
 use super::Version;
 use crate::{Lang, Localize};
 
-/// What an environment check saw.
+/// The observation of an environment check.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EnvironmentFinding {
     /// The check did not run because the helper is not connected.
@@ -65,7 +66,7 @@ pub enum EnvironmentFinding {
     DaemonPermissionDenied {
         detail: String,
     },
-    /// Not run because no daemon answered.
+    /// Not run because no daemon responded.
     SkippedNoDaemon,
     /// Not run because the user did not agree to a pull.
     PullNeedsConsent,

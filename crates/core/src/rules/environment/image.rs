@@ -21,7 +21,7 @@ pub struct ImageRef {
     pub digest: Option<String>,
 }
 
-/// Why an image reference was rejected.
+/// The reason an image reference was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ImageRefError {
     Empty,
@@ -150,7 +150,7 @@ fn valid_registry(registry: &str) -> bool {
     port_ok && host_ok
 }
 
-/// One path component: lower-case letters and digits, joined by `.`, `_`, `__` or dashes.
+/// Tells whether `component` is one path component: lower-case letters and digits, joined by `.`, `_`, `__` or dashes.
 fn valid_path_component(component: &str) -> bool {
     let bytes = component.as_bytes();
     let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();

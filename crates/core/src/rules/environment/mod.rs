@@ -1,4 +1,4 @@
-//! Rules for what the helper sees on the machine: Docker, Helm and Notary clients, and the
+//! Rules for what the helper observes on the machine: Docker, Helm and Notary clients, and the
 //! network facts only native code can read (DNS answers, TLS handshake, proxy settings).
 //!
 //! The helper runs the commands and records a [`CommandLookup`] or a [`CommandRun`]; the

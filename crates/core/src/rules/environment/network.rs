@@ -1,4 +1,4 @@
-//! What only native code sees of the network: DNS answers, the proxy in effect, the TLS
+//! Network facts that only native code can observe: DNS answers, the proxy in effect, the TLS
 //! handshake.
 
 use std::net::IpAddr;
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{result, EnvironmentFinding};
 use crate::{CheckId, CheckResult, Code, Evidence, Status};
 
-/// Where an address leads. A private address for an Azure registry means a private endpoint
+/// The kind of network an address belongs to. A private address for an Azure registry means a private endpoint
 /// (or a hosts-file entry) is in use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -79,7 +79,7 @@ impl AddressScope {
     }
 }
 
-/// What resolving the login server's host returned.
+/// The result of resolving the login server's host.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DnsAnswer {
     /// The host is an IP literal, so nothing was resolved.
@@ -169,8 +169,8 @@ pub struct ProxySettings {
 }
 
 /// Reports the proxy in effect for the registry. It never fails: a proxy is a fact that
-/// explains other results (a TLS issuer that is not the registry's, a browser that sees
-/// something else), not an error by itself.
+/// explains other results (a TLS issuer that is not the registry's, a browser that gets
+/// another result), not an error by itself.
 pub fn proxy(settings: &ProxySettings) -> CheckResult {
     let mut evidence = Vec::new();
     if let Some((var, url)) = &settings.proxy {
@@ -199,14 +199,14 @@ pub struct TlsPeer {
     pub days_to_expiry: i64,
 }
 
-/// What the TLS handshake with the login server showed.
+/// The outcome of the TLS handshake with the login server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TlsObservation {
     /// The registry is reached over plain HTTP.
     NotUsed,
     /// The handshake completed and the certificate was trusted.
     Established(TlsPeer),
-    /// The handshake failed; `peer` holds what the server presented, when it got that far.
+    /// The handshake failed. `peer` contains what the server presented, if it got that far.
     Failed {
         detail: String,
         peer: Option<TlsPeer>,

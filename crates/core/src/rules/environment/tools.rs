@@ -78,8 +78,8 @@ pub fn helm_version(run: &CommandRun) -> CheckResult {
 }
 
 /// Judges the Notary client. Without one the check is skipped: Notary is optional. A version
-/// that cannot be read is a warning carrying the raw output, because the client may still work;
-/// it has no code, because NOTARY_VERSION_ERROR means a known incompatible version.
+/// that cannot be read is a warning carrying the raw output, because the client may still work.
+/// That warning has no code, because NOTARY_VERSION_ERROR means a known incompatible version.
 pub fn notary_version(lookup: &CommandLookup, run: Option<&CommandRun>) -> CheckResult {
     let (Some(_), Some(run)) = (&lookup.found, run) else {
         return super::skipped(CheckId::NotaryVersion, EnvironmentFinding::NotaryAbsent);
