@@ -102,6 +102,8 @@ async fn docker(
     };
 
     // The reference was validated when it was parsed and goes to docker as one argument.
+    // NOTE: the helper never runs `docker login` (that would store the credential on disk), so
+    // an image of a private registry pulls only if the user is already logged in to it.
     let reference = image.to_string();
     let pull = command::run(&program, &["pull", &reference], env, options.pull_timeout).await;
     let image_platform = if pull.succeeded() {

@@ -199,3 +199,41 @@ async fn clock_skew_shows_clock_error() {
         .expect("a clock result");
     assert_eq!(clock.code, Some(Code::ClockSkew), "{}", summary(&results));
 }
+
+#[tokio::test]
+async fn unresolvable_host_is_dns_error() {
+    // `.invalid` never resolves (RFC 6761), so this asks no real registry anything.
+    let (tls, presented) = transport::tls_config(None).expect("system roots load");
+    let transport = transport::Transport::new(tls, presented, ProxyEnv::default(), TIMEOUT);
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    registry::run_checks(
+        "registry.invalid",
+        Cloud::AzureCloud,
+        Credential::Anonymous,
+        &transport,
+        &ProxyEnv::default(),
+        &sender,
+    )
+    .await;
+    drop(sender);
+    let mut results = Vec::new();
+    while let Some(result) = receiver.recv().await {
+        results.push(result);
+    }
+
+    let dns = results
+        .iter()
+        .find(|r| r.check == CheckId::Dns)
+        .expect("a DNS result");
+    assert_eq!(
+        dns.code,
+        Some(Code::ConnectivityDns),
+        "{}",
+        summary(&results)
+    );
+    let tls = results
+        .iter()
+        .find(|r| r.check == CheckId::Tls)
+        .expect("a TLS result");
+    assert_eq!(tls.status, Status::Skipped);
+}
