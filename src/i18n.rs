@@ -135,7 +135,7 @@ impl Ui {
             Ui::Cloud => ("Cloud", "클라우드"),
             Ui::CloudCustomNote => (
                 "Used only for a bare registry name; a full host is checked as given.",
-                "레지스트리 이름만 입력했을 때만 쓰입니다. 호스트를 모두 입력하면 그대로 점검합니다.",
+                "레지스트리 이름만 입력한 경우에 쓰입니다. 호스트 전체를 입력하면 입력한 그대로 점검합니다.",
             ),
             Ui::Credentials => ("Credentials", "자격 증명"),
             Ui::CredentialAnonymous => ("None (anonymous pull)", "없음 (익명 pull)"),
@@ -192,7 +192,7 @@ impl Ui {
             Ui::HelperLook => ("Look for the helper", "헬퍼 찾기"),
             Ui::HelperNotPaired => (
                 "The helper answers, but this page is not paired with it. Open the address the helper printed, which ends in #pair=…",
-                "헬퍼가 응답하지만 이 페이지와 연결(페어링)되지 않았습니다. 헬퍼가 출력한 주소(#pair=… 로 끝남)로 여세요.",
+                "헬퍼가 응답하지만 이 페이지와 연결(페어링)되지 않았습니다. 헬퍼가 출력한 주소(#pair=…로 끝나는 주소)로 페이지를 다시 여세요.",
             ),
             Ui::SidesDiffer => (
                 "This browser and this machine saw the registry differently here.",
