@@ -12,12 +12,12 @@
 // of page loads, registry runs and helper checks.
 
 import { mkdir, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 
 import { criticalPath } from "./critical-path.mjs";
 import { timeToFirstResult } from "./first-result.mjs";
 import { helperFigures } from "./helper.mjs";
+import { describeMachine, markdown } from "./record.mjs";
 import { startLab, settings } from "./support.mjs";
 import { pageWeight } from "./weight.mjs";
 
@@ -37,8 +37,10 @@ async function main() {
   }
   const names = chosen.length > 0 ? chosen : Object.keys(FIGURES);
 
-  console.log(`acr-health benchmarks, ${new Date().toISOString()}`);
-  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.type()} ${os.release()}`);
+  const date = new Date().toISOString();
+  const machine = describeMachine();
+  console.log(`acr-health benchmarks, ${date}`);
+  console.log(`machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memory}, ${machine.os}`);
 
   const lab = names.some((name) => FIGURES[name].needsLab) ? await startLab() : null;
   const results = {};
@@ -59,8 +61,10 @@ async function main() {
   const outputDir = path.join(settings.root, "target", "bench");
   await mkdir(outputDir, { recursive: true });
   const file = path.join(outputDir, "results.json");
-  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
-  console.log(`\nraw figures: ${file}`);
+  await writeFile(file, JSON.stringify({ date, machine, results }, null, 2));
+  const record = path.join(outputDir, "baseline.md");
+  await writeFile(record, markdown(results, date, machine));
+  console.log(`\nraw figures: ${file}\nas Markdown tables: ${record}`);
 }
 
 main().catch((error) => {

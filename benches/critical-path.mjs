@@ -49,6 +49,16 @@ const describeRequest = (request) => {
   return `${request.method} ${target}${request.listener === "storage" ? " (storage)" : ""}`;
 };
 
+/** `GET /v2/ -(+3 ms)-> POST /oauth2/exchange ...`: each link's wait beyond the latency. */
+function describeChain(chain) {
+  return chain
+    .map((request, index) => {
+      const gap = index === 0 ? "" : ` -(+${(request.at_ms - chain[index - 1].at_ms - LATENCY_MS).toFixed(0)} ms)-> `;
+      return `${gap}${describeRequest(request)}`;
+    })
+    .join("");
+}
+
 function requestsSince(lab, startedAtMs) {
   return lab.requests().filter((request) => request.at_ms >= startedAtMs - CLOCK_SLACK_MS);
 }
@@ -147,7 +157,8 @@ function summarize(label, runs) {
   const chain = longestChain(typical.requests, LATENCY_MS);
   console.log(`  ${label}: ${runs.length} runs`);
   console.log(`    requests the lab received in one run (${typical.requests.length}): ${typical.requests.map(describeRequest).join(", ")}`);
-  console.log(`    longest dependent chain (${chain.length}): ${chain.map(describeRequest).join(" -> ")}`);
+  console.log(`    longest dependent chain (${chain.length}), with each link's time beyond the latency:`);
+  console.log(`      ${describeChain(chain)}`);
   console.log(`    critical path: ${chain.length} x ${LATENCY_MS} ms = ${chain.length * LATENCY_MS} ms`);
   console.log(`    wall time: median ${median(runs.map((run) => run.wallMs)).toFixed(0)} ms`);
   const parts = runs.map((run) => overheads(run));
