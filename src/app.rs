@@ -188,6 +188,9 @@ impl State {
             }
 
             Action::SideFinished { run_id, side } if run_id == self.run_id => {
+                // A side that ends without reporting a planned check, such as a helper that
+                // failed mid-run, leaves no row waiting forever. The helper line says what failed.
+                self.rows.retain(|row| row.side != side || row.result.is_some());
                 if let Phase::Running { sides } = &mut self.phase {
                     sides.retain(|running| *running != side);
                     if sides.is_empty() {

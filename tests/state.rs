@@ -140,3 +140,20 @@ fn language_switch_keeps_results() {
     assert_eq!(state.lang, Lang::Ko);
     assert_eq!(status_of(&state, CheckId::Challenge, Side::Browser), Some(Status::Fail));
 }
+
+#[wasm_bindgen_test]
+fn side_finished_drops_unreported_rows() {
+    let state = started(1)
+        .reduce(Action::AddPending {
+            run_id: 1,
+            planned: vec![(CheckId::DockerCommand, Side::Machine)],
+        })
+        .reduce(Action::CheckFinished {
+            run_id: 1,
+            result: result(CheckId::Reachability, Side::Browser, Status::Pass),
+        })
+        .reduce(Action::SideFinished { run_id: 1, side: Side::Machine });
+    assert_eq!(status_of(&state, CheckId::DockerCommand, Side::Machine), None);
+    assert_eq!(status_of(&state, CheckId::Challenge, Side::Browser), Some(Status::Pending));
+    assert_eq!(status_of(&state, CheckId::Reachability, Side::Browser), Some(Status::Pass));
+}
