@@ -325,6 +325,16 @@ pub fn summary_done(
     }
 }
 
+/// Returns the sentence added to the summary when the browser and the machine finished `count`
+/// checks with different verdicts.
+pub fn sides_differ_count(count: usize, lang: Lang) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "This browser and this machine disagree on 1 check.".to_owned(),
+        (Lang::En, _) => format!("This browser and this machine disagree on {count} checks."),
+        (Lang::Ko, _) => format!("브라우저와 이 머신의 결과가 다른 점검이 {count}개 있습니다."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -292,3 +292,17 @@ async fn helper_panel_found_shows_version() {
     assert!(text.contains("8765"), "{text}");
     assert!(text.contains(Ui::HelperNotPaired.text(Lang::Ko)), "{text}");
 }
+
+#[wasm_bindgen_test]
+async fn summary_counts_side_disagreements() {
+    for lang in Lang::ALL {
+        let rows = vec![
+            Row::finished(forbidden_result(Side::Browser)),
+            Row::finished(pass_result(CheckId::Challenge, Side::Machine)),
+        ];
+        let props = SummaryProps { lang, phase: Phase::Done, registry: "r.test".to_owned(), rows };
+        let root = render::<Summary>(props).await;
+        let line = text_of(&root, "#summary");
+        assert!(line.contains(&acr_health::i18n::sides_differ_count(1, lang)), "{line}");
+    }
+}

@@ -1,10 +1,11 @@
 //! The one-line summary above the check list, announced to screen readers as it changes.
 
-use acr_health_core::{Lang, Status};
+use acr_health_core::{Lang, Side, Status};
 use yew::prelude::*;
 
 use crate::app::{Phase, Row};
-use crate::i18n::{summary_done, summary_running, Tally, Ui};
+use crate::components::results::sides_differ;
+use crate::i18n::{sides_differ_count, summary_done, summary_running, Tally, Ui};
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct SummaryProps {
@@ -39,7 +40,17 @@ pub fn summary_line(props: &SummaryProps) -> String {
                     let code = row.result.as_ref().and_then(|result| result.code);
                     (row.check.title(lang), code.map(|code| code.as_str()))
                 });
-            summary_done(&props.registry, tally, first_failure, lang)
+            let line = summary_done(&props.registry, tally, first_failure, lang);
+            let disagreements = props
+                .rows
+                .iter()
+                .filter(|row| row.side == Side::Browser)
+                .filter(|row| sides_differ(&props.rows, row.check, Side::Browser))
+                .count();
+            match disagreements {
+                0 => line,
+                count => format!("{line} {}", sides_differ_count(count, lang)),
+            }
         }
     }
 }
