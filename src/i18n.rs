@@ -3,6 +3,8 @@
 
 use acr_health_core::{Lang, Side, Status};
 
+use crate::helper::HelperError;
+
 /// One piece of fixed text on the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ui {
@@ -325,6 +327,54 @@ pub fn summary_done(
     }
 }
 
+/// Returns why the page could not use the helper.
+pub fn helper_error(error: &HelperError, lang: Lang) -> String {
+    match (error, lang) {
+        (HelperError::PairingRejected, Lang::En) => {
+            "The helper rejected this page's pairing secret. Open the address the helper printed when it started.".to_owned()
+        }
+        (HelperError::PairingRejected, Lang::Ko) => {
+            "헬퍼가 이 페이지의 페어링 비밀 값을 거부했습니다. 헬퍼를 시작할 때 출력된 주소로 다시 여세요.".to_owned()
+        }
+        (HelperError::Status { status }, Lang::En) => {
+            format!("The helper's run failed with HTTP status {status}. The helper's terminal log has the details.")
+        }
+        (HelperError::Status { status }, Lang::Ko) => {
+            format!("헬퍼 점검이 HTTP 상태 {status}로 실패했습니다. 자세한 내용은 헬퍼 터미널 로그를 보세요.")
+        }
+        (HelperError::Network { detail }, Lang::En) => {
+            format!("The connection to the helper failed: {detail}")
+        }
+        (HelperError::Network { detail }, Lang::Ko) => {
+            format!("헬퍼와의 연결이 실패했습니다: {detail}")
+        }
+        (HelperError::TimedOut { after_ms }, Lang::En) => {
+            format!("The helper did not finish within {after_ms} ms.")
+        }
+        (HelperError::TimedOut { after_ms }, Lang::Ko) => {
+            format!("헬퍼가 {after_ms} ms 안에 점검을 끝내지 못했습니다.")
+        }
+        (HelperError::Malformed { detail }, Lang::En) => {
+            format!("The helper sent a response this page cannot read ({detail}). The helper and the page may be different versions.")
+        }
+        (HelperError::Malformed { detail }, Lang::Ko) => {
+            format!("헬퍼가 보낸 응답을 읽을 수 없습니다({detail}). 헬퍼와 페이지의 버전이 다를 수 있습니다.")
+        }
+    }
+}
+
+/// Returns the helper line for a helper that responded with its version.
+pub fn helper_found(version: &str, port: u16, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "version {version} on port {port}. Its checks run from this machine next to the browser's."
+        ),
+        Lang::Ko => format!(
+            "포트 {port}에서 버전 {version} 실행 중. 브라우저 점검과 함께 이 머신에서도 점검합니다."
+        ),
+    }
+}
+
 /// Returns the sentence added to the summary when the browser and the machine finished `count`
 /// checks with different verdicts.
 pub fn sides_differ_count(count: usize, lang: Lang) -> String {
@@ -360,6 +410,22 @@ mod tests {
     fn entries_differ_between_languages() {
         for key in Ui::ALL {
             assert_ne!(key.text(Lang::En), key.text(Lang::Ko), "{key:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn helper_errors_have_both_languages() {
+        let errors = [
+            HelperError::PairingRejected,
+            HelperError::Status { status: 500 },
+            HelperError::Network { detail: "TypeError".to_owned() },
+            HelperError::TimedOut { after_ms: 10 },
+            HelperError::Malformed { detail: "EOF".to_owned() },
+        ];
+        let has_hangul = |text: &str| text.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c));
+        for error in errors {
+            assert!(!helper_error(&error, Lang::En).is_empty(), "{error:?}");
+            assert!(has_hangul(&helper_error(&error, Lang::Ko)), "{error:?}");
         }
     }
 

@@ -5,7 +5,7 @@ use acr_health_core::Lang;
 use yew::prelude::*;
 
 use crate::app::HelperStatus;
-use crate::i18n::Ui;
+use crate::i18n::{helper_found, Ui};
 
 #[derive(Clone, PartialEq, Properties)]
 pub struct HelperPanelProps {
@@ -52,16 +52,5 @@ pub fn HelperPanel(props: &HelperPanelProps) -> Html {
             <strong>{ Ui::Helper.text(lang) }{ ": " }</strong>
             { body }
         </p>
-    }
-}
-
-fn helper_found(version: &str, port: u16, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!(
-            "version {version} on port {port}. Its checks run from this machine next to the browser's."
-        ),
-        Lang::Ko => format!(
-            "포트 {port}에서 버전 {version} 실행 중. 브라우저 점검과 함께 이 머신에서도 점검합니다."
-        ),
     }
 }
