@@ -42,14 +42,19 @@ pub fn language(arg: Option<LangArg>, lookup: impl Fn(&str) -> Option<String>) -
     }
 }
 
-/// Reads the whole of standard input as one secret, without the trailing newline.
+/// Reads one secret from standard input, without the trailing newline: one line from a
+/// terminal (after a prompt on stderr), else everything up to the end of the input.
 fn read_secret(what: &str) -> Result<String, UsageError> {
-    if std::io::stdin().is_terminal() {
+    let stdin = std::io::stdin();
+    let mut text = String::new();
+    let read = if stdin.is_terminal() {
         eprint!("{what}: ");
         let _ = std::io::stderr().flush();
-    }
-    let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text).map_err(|err| {
+        stdin.read_line(&mut text)
+    } else {
+        stdin.lock().read_to_string(&mut text)
+    };
+    read.map_err(|err| {
         UsageError(format!(
             "failed to read the {what} from standard input: {err}"
         ))

@@ -12,6 +12,7 @@ use acr_health_helper::registry::{self, proxy::ProxyEnv};
 use acr_health_helper::run::RunContext;
 use acr_health_helper::serve::{self, origins, Origin, ServeConfig};
 use clap::Parser;
+use tracing_subscriber::filter::LevelFilter;
 
 fn main() -> ExitCode {
     // Help, version and usage errors exit here, before anything touches the environment.
@@ -59,12 +60,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr; `RUST_LOG` sets the level.
+/// Logs go to stderr. `RUST_LOG` sets the level (`error`, `warn`, `info`, `debug`, `trace` or
+/// `off`); an unknown value keeps the default.
 fn init_logging(default_level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let parse = |text: &str| text.trim().parse::<LevelFilter>().ok();
+    let level = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|value| parse(&value))
+        .or_else(|| parse(default_level))
+        .unwrap_or(LevelFilter::INFO);
     tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_max_level(level)
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
