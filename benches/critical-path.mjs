@@ -1,8 +1,8 @@
-// Figure 3, diagnosis time against the critical path: with the lab delaying every response by
-// LATENCY_MS, a full registry run (challenge, exchange, token, data path; an Azure AD token as
-// the credential) in the page and in `acr-health-helper check`, its wall time divided by the
-// longest chain of dependent requests times LATENCY_MS. The chain is read from the requests
-// the lab received during the run.
+// Figure 3, diagnosis time against the critical path. The lab delays every response by
+// LATENCY_MS, and a full registry run (challenge, exchange, token and data path, with an Azure
+// AD token as the credential) runs in the page and in `acr-health-helper check`. The figure is
+// the run's wall time divided by the longest chain of dependent requests times LATENCY_MS. The
+// chain is read from the requests the lab received during the run.
 
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -15,13 +15,13 @@ const TARGET_RATIO = 1.1;
 const RUN_TIMEOUT_MS = 60_000;
 /** Time for the lab's last log lines to reach us after a run. */
 const LOG_SETTLE_MS = 300;
-/** Timestamps are rounded to the microsecond; this keeps rounding from breaking a link. */
+/** Slack for timestamps rounded to the microsecond, so that rounding never breaks a link. */
 const CLOCK_SLACK_MS = 1;
 
 /**
  * Returns the longest chain of requests in which each request reached the lab at least
  * `latencyMs` after the one before it, which is the earliest it could have been sent had it
- * waited for that one's answer. Requests sent side by side never chain.
+ * waited for that one's response. Requests sent side by side never chain.
  */
 export function longestChain(requests, latencyMs) {
   const sorted = [...requests].sort((a, b) => a.at_ms - b.at_ms);
@@ -65,7 +65,7 @@ function requestsSince(lab, startedAtMs) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One run in the page: fill the form, click Run, wait until every browser row is final. */
+/** Runs the registry checks once in the page: fills the form, clicks Run, waits for every browser row to end. */
 async function pageRun(browser, pageUrl, lab, token) {
   const context = await browser.newContext();
   try {
@@ -103,7 +103,7 @@ async function pageRun(browser, pageUrl, lab, token) {
   }
 }
 
-/** One `acr-health-helper check` run with the Azure AD token on standard input. */
+/** Runs `acr-health-helper check` once, with the Azure AD token on standard input. */
 async function helperRun(lab, token) {
   const startedAtMs = Date.now();
   const started = process.hrtime.bigint();
@@ -133,7 +133,7 @@ async function helperRun(lab, token) {
 /**
  * Splits a run's wall time beyond the critical path into: start to the first request reaching
  * the lab, the time between chained requests beyond the latency (the lab's own work, the
- * client's work and the connection), and the last answer to the end of the run.
+ * client's work and the connection), and the last response to the end of the run.
  */
 function overheads(run) {
   const chain = longestChain(run.requests, LATENCY_MS);
@@ -165,7 +165,7 @@ function summarize(label, runs) {
   const part = (name) => median(parts.map((entry) => entry[name])).toFixed(0);
   console.log(
     `    beyond the latency (medians): ${part("before")} ms before the first request reached the lab, ` +
-      `${part("between")} ms between the chain's requests, ${part("after")} ms after the last answer left the lab`,
+      `${part("between")} ms between the chain's requests, ${part("after")} ms after the last response left the lab`,
   );
   const dataPath = typical.statuses.data_path;
   if (dataPath !== "pass") {

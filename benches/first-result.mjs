@@ -16,7 +16,7 @@ async function oneLoad(browser, url) {
     await page.addInitScript(watchRows);
     await page.goto(url, { waitUntil: "commit" });
     await page.waitForFunction(() => Boolean(window.__bench?.firstFinal), null, { timeout: LOAD_TIMEOUT_MS, polling: 50 });
-    // The first answer from the network: any row other than the login server's, which the
+    // The first result from the network: any row other than the login server's, which the
     // page decides from the address alone.
     await page.waitForFunction(() => Object.keys(window.__bench?.rows ?? {}).some((key) => !key.endsWith("/login_server")), null, {
       timeout: LOAD_TIMEOUT_MS,

@@ -21,7 +21,7 @@ function readOr(file, fallback) {
   }
 }
 
-/** The machine: `nproc`, memory, CPU model, OS and kernel. */
+/** Describes the machine: `nproc`, memory, CPU model, OS and kernel. */
 export function describeMachine() {
   const cpuinfo = readOr("/proc/cpuinfo", "");
   const meminfo = readOr("/proc/meminfo", "");
@@ -58,12 +58,20 @@ export function markdown(results, date, machine) {
       lines.push(`| ${row.file} | ${number(row.raw, 0)} | ${number(row.gzip, 0)} | ${number(row.brotli, 0)} |`);
     }
     lines.push("");
+    if (results.weight.groups) {
+      lines.push("Where the wasm's bytes go (twiggy items in groups, bytes before compression):", "");
+      lines.push("| group | bytes |", "| --- | ---: |");
+      for (const [group, size] of results.weight.groups.slice(0, 14)) {
+        lines.push(`| ${group} | ${number(size, 0)} |`);
+      }
+      lines.push("");
+    }
   }
   if (results["first-result"]) {
     const { loads, figures } = results["first-result"];
     const rows = figureRows(figures);
     const firstNetwork = median(loads.map((load) => load.firstNetworkResult));
-    rows.push(`| first row decided by a network answer (no target) | ${number(firstNetwork, 1)} ms | | |`);
+    rows.push(`| first row decided by a network response (no target) | ${number(firstNetwork, 1)} ms | | |`);
     rows.push(`| loads | ${loads.length} | >= 20 | |`);
     table("2. Time to first result", rows);
   }

@@ -61,10 +61,54 @@ async function contributors() {
   } catch {
     return { skipped: `${settings.twiggy} is missing (cargo xtask bench installs it)` };
   }
-  const { stdout } = await promisify(execFile)(settings.twiggy, ["top", "-n", String(TOP_CONTRIBUTORS), settings.namedWasm], {
-    maxBuffer: 4 * 1024 * 1024,
-  });
-  return { table: stdout };
+  const run = (args) => promisify(execFile)(settings.twiggy, args, { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(["top", "-n", String(TOP_CONTRIBUTORS), settings.namedWasm]);
+  const { stdout: json } = await run(["top", "-f", "json", settings.namedWasm]);
+  return { table: stdout.replace(CRATE_HASH, ""), groups: groupItems(JSON.parse(json)) };
+}
+
+/** The disambiguator rustc puts after crate names in symbols, such as `serde_core[a18bc3bc2bbd8625]`. */
+const CRATE_HASH = /\[[0-9a-f]{16}\]/g;
+
+/**
+ * Sorts the wasm's items into groups that show where the bytes go. Deserializers are grouped
+ * by the deserializer they were compiled for, because each one is a full copy of the
+ * `Deserialize` code of every type it reads.
+ */
+function groupItems(items) {
+  const groups = new Map();
+  for (const { name, shallow_size: size } of items) {
+    const group = itemGroup(name.replace(CRATE_HASH, ""));
+    groups.set(group, (groups.get(group) ?? 0) + size);
+  }
+  return [...groups].sort((a, b) => b[1] - a[1]);
+}
+
+function itemGroup(name) {
+  if (name.startsWith('"function names"') || name.startsWith('"local names"') || name.startsWith("custom section")) {
+    return "name section (not shipped)";
+  }
+  if (name.startsWith("data segment")) {
+    return "data segments (strings, tables)";
+  }
+  const deserializing = name.includes("::de::") || name.includes("Deserialize");
+  if (deserializing && name.includes("serde_wasm_bindgen")) {
+    return "Deserialize code for serde_wasm_bindgen (JsValue)";
+  }
+  if (deserializing && (name.includes("content::Content") || name.includes("ContentDeserializer") || name.includes("content::"))) {
+    return "Deserialize code for serde's buffered Content (internally tagged enums)";
+  }
+  if (deserializing && name.includes("serde_json::value")) {
+    return "Deserialize code for serde_json::Value";
+  }
+  if (deserializing) {
+    return "Deserialize code for other deserializers (serde_json's reader)";
+  }
+  if (name.includes("::ser::") || name.includes("Serialize>::serialize")) {
+    return "Serialize code";
+  }
+  const crate = /^[<&\s]*(?:dyn )?([a-z_][a-z0-9_]*)::/.exec(name)?.[1];
+  return crate ? `crate ${crate}` : "other (glue, unnamed)";
 }
 
 export async function pageWeight() {
@@ -98,6 +142,12 @@ export async function pageWeight() {
   const twiggy = await contributors();
   console.log(`\n  largest wasm contributors (twiggy top -n ${TOP_CONTRIBUTORS}, wasm with its name section kept):`);
   console.log(twiggy.table ? indent(twiggy.table) : `  skipped: ${twiggy.skipped}`);
+  if (twiggy.groups) {
+    console.log("\n  the same items in groups (bytes before compression):");
+    for (const [group, size] of twiggy.groups.slice(0, 14)) {
+      console.log(`  ${grouped(size).padStart(10)}  ${group}`);
+    }
+  }
 
-  return { files: rows, total, figures: [result], twiggy: twiggy.table ?? null };
+  return { files: rows, total, figures: [result], twiggy: twiggy.table ?? null, groups: twiggy.groups ?? null };
 }
