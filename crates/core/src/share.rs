@@ -7,6 +7,7 @@
 //! Decoding is total: every input returns either a report or a [`ShareError`] that tells the
 //! user what is wrong with the link, within fixed size limits.
 
+mod dictionary;
 mod wire;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -17,9 +18,11 @@ use crate::report::REPORT_FORMAT;
 use crate::{Evidence, Lang, Localize, Report};
 use wire::WireReport;
 
-/// The version byte of the payloads this build writes. Postcard is not self-describing, so any
-/// change to the report's types must bump [`REPORT_FORMAT`], and with it this byte.
-pub const PAYLOAD_VERSION: u8 = REPORT_FORMAT as u8;
+/// The version byte of the payloads this build writes. Postcard is not self-describing, so a
+/// change to the report's types (which bumps [`REPORT_FORMAT`]), to the wire form or to the
+/// compression dictionary must bump this byte too. Version 2 stores findings as flat trees and
+/// compresses against a preset dictionary.
+pub const PAYLOAD_VERSION: u8 = 2;
 
 /// The longest payload a decoder accepts, in characters. Links of this length no longer fit in
 /// most chat tools anyway; anything longer is refused before any decoding work.
@@ -114,7 +117,7 @@ impl Localize for ShareError {
 pub fn encode(report: &Report) -> String {
     let packed = postcard::to_allocvec(&WireReport::from_report(report))
         .expect("a wire report holds only types that postcard can serialize");
-    let compressed = miniz_oxide::deflate::compress_to_vec(&packed, 10);
+    let compressed = dictionary::compress(&packed);
 
     let mut bytes = Vec::with_capacity(compressed.len() + 1);
     bytes.push(PAYLOAD_VERSION);
@@ -146,11 +149,12 @@ pub fn decode(payload: &str) -> Result<Report, ShareError> {
         return Err(ShareError::UnknownVersion { version });
     }
 
-    let packed = miniz_oxide::inflate::decompress_to_vec_with_limit(compressed, MAX_REPORT_BYTES)
-        .map_err(|err| match err.status {
+    let packed = dictionary::decompress_with_limit(compressed, MAX_REPORT_BYTES).map_err(|status| {
+        match status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
             _ => ShareError::Corrupt,
-        })?;
+        }
+    })?;
 
     let (wire, rest): (WireReport, &[u8]) =
         postcard::take_from_bytes(&packed).map_err(|_| ShareError::Malformed)?;

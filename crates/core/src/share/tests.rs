@@ -137,7 +137,7 @@ fn typical_report() -> Report {
 /// Builds a payload with any version byte and any (uncompressed) content.
 fn payload_of(version: u8, content: &[u8]) -> String {
     let mut bytes = vec![version];
-    bytes.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(content, 6));
+    bytes.extend_from_slice(&dictionary::compress(content));
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
@@ -264,9 +264,30 @@ fn error_unknown_version() {
 #[test]
 fn error_corrupt_when_truncated() {
     let payload = encode(&typical_report());
-    let cut = &payload[..payload.len() / 2];
+    // A multiple of four characters is still whole base64, so only the deflate stream is cut.
+    let cut = &payload[..payload.len() / 8 * 4];
 
     assert_eq!(decode(cut), Err(ShareError::Corrupt));
+}
+
+#[test]
+fn payload_is_smaller_with_dictionary() {
+    let packed = wire_bytes(&typical_report());
+
+    let with_dictionary = dictionary::compress(&packed).len();
+    let without = miniz_oxide::deflate::compress_to_vec(&packed, 10).len();
+
+    assert!(with_dictionary < without, "{with_dictionary} bytes against {without}");
+}
+
+#[test]
+fn dictionary_round_trips_large_input() {
+    // Larger than the first output buffer, so the decoder must grow it.
+    let data: Vec<u8> = (0..200_000_u32).map(|i| (i % 251) as u8).collect();
+
+    let packed = dictionary::compress(&data);
+
+    assert_eq!(dictionary::decompress_with_limit(&packed, MAX_REPORT_BYTES), Ok(data));
 }
 
 #[test]
