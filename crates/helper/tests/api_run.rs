@@ -163,3 +163,45 @@ async fn run_beyond_concurrency_rejected() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_checks_lab_registry() {
+    use acr_health_lab::{Lab, LabConfig};
+
+    let lab = Lab::start(LabConfig::default()).expect("the lab starts");
+    let body = serde_json::json!({
+        "registry": lab.base_url(),
+        "cloud": "AzureCloud",
+        "credential": {
+            "kind": "password",
+            "username": lab.admin().username,
+            "password": lab.admin().password,
+        },
+        "pull": { "consent": false, "image": null },
+    })
+    .to_string();
+    let response = app(&config(Limits::default()))
+        .oneshot(run_request(&body))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    assert!(
+        !text.contains(&lab.admin().password),
+        "the stream repeats the password"
+    );
+
+    let last = text.lines().last().expect("a report line");
+    let report: serde_json::Value = serde_json::from_str(last).expect("JSON");
+    assert_eq!(report["report"]["registry"], lab.login_server());
+    let results = report["report"]["results"].as_array().expect("results");
+    for check in ["challenge", "access_token", "data_path"] {
+        let result = results
+            .iter()
+            .find(|r| r["check"] == check)
+            .unwrap_or_else(|| panic!("no {check} in {text}"));
+        assert_eq!(result["status"], "pass", "{check}: {result}");
+        assert_eq!(result["side"], "machine", "{check}");
+    }
+}
