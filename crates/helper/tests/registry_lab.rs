@@ -237,3 +237,54 @@ async fn unresolvable_host_is_dns_error() {
         .expect("a TLS result");
     assert_eq!(tls.status, Status::Skipped);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_refused_names_endpoint() {
+    let lab = start(Mode::PlainHttp);
+    lab.set_scenario(Scenario::StorageRefused)
+        .expect("plain HTTP serves it");
+    let results = run(&lab, credential(&lab, Scenario::StorageRefused)).await;
+
+    let data_path = results
+        .iter()
+        .find(|r| r.check == CheckId::DataPath)
+        .expect("a data path result");
+    assert_eq!(
+        data_path.code,
+        Some(Code::ConnectivityDataEndpoint),
+        "{}",
+        summary(&results)
+    );
+    // The redirect target, not the login server, is the endpoint that failed.
+    let location = data_path
+        .evidence
+        .iter()
+        .find(|e| e.label == "location")
+        .map(|e| e.value.clone())
+        .expect("the 307 location is evidence");
+    let target = location
+        .strip_prefix("http://")
+        .and_then(|rest| rest.split('/').next())
+        .expect("an absolute location");
+    assert_ne!(target, lab.login_server());
+    let error = data_path
+        .evidence
+        .iter()
+        .find(|e| e.label == "error")
+        .expect("the failure is evidence");
+    assert!(
+        error.value.contains(target),
+        "{} does not name {target}",
+        error.value
+    );
+
+    let access = results
+        .iter()
+        .find(|r| r.check == CheckId::AccessToken)
+        .expect("an access token result");
+    assert_eq!(
+        access.status,
+        Status::Pass,
+        "login works, the pull path does not"
+    );
+}
