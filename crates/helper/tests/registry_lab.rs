@@ -202,7 +202,7 @@ async fn clock_skew_shows_clock_error() {
 
 #[tokio::test]
 async fn unresolvable_host_is_dns_error() {
-    // `.invalid` never resolves (RFC 6761), so this asks no real registry anything.
+    // `.invalid` never resolves (RFC 6761), so no request reaches a real registry.
     let (tls, presented) = transport::tls_config(None).expect("system roots load");
     let transport = transport::Transport::new(tls, presented, ProxyEnv::default(), TIMEOUT);
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
