@@ -1,8 +1,8 @@
 //! Raw deflate against a preset dictionary: text that most reports contain, so that even its
 //! first occurrence in a payload costs a back-reference instead of literal bytes.
 //!
-//! The encoder compresses the dictionary, flushes to a byte boundary and drops that output, then
-//! compresses the report; the decoder starts with the dictionary already in its output window.
+//! The encoder compresses the dictionary, flushes to a byte boundary, drops that output and then
+//! compresses the report. The decoder starts with the dictionary already in its output window.
 //! On the typical report of the tests this shrinks the compressed wire form by about a fifth.
 //!
 //! Changing [`DICTIONARY`] changes what every payload means, so it requires a new
