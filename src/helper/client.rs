@@ -4,7 +4,7 @@
 use acr_health_core::{CheckResult, Report};
 use js_sys::{Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode, Response};
@@ -106,9 +106,65 @@ pub async fn request_json<T: DeserializeOwned>(call: HelperCall<'_>) -> Result<T
             });
         }
     };
-    serde_json::from_slice(&body).map_err(|error| HelperError::Malformed {
+    parse_json(&body)
+}
+
+/// Parses one JSON document with the browser's `JSON.parse` and reads it through
+/// `serde-wasm-bindgen`, the deserializer the page already links for its JavaScript API, so the
+/// report types are not compiled a second time for another JSON library.
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, HelperError> {
+    from_js(parse_js(bytes)?)
+}
+
+fn parse_js(bytes: &[u8]) -> Result<JsValue, HelperError> {
+    let text = std::str::from_utf8(bytes).map_err(|error| HelperError::Malformed {
+        detail: error.to_string(),
+    })?;
+    js_sys::JSON::parse(text).map_err(|error| HelperError::Malformed {
+        detail: error_message(&error),
+    })
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, HelperError> {
+    serde_wasm_bindgen::from_value(value).map_err(|error| HelperError::Malformed {
         detail: error.to_string(),
     })
+}
+
+/// One line of the run's stream: `{"type":"result","result":...}` or
+/// `{"type":"report","report":...}`.
+pub enum Line {
+    Result(Box<CheckResult>),
+    Report(Box<Report>),
+    /// A line type of a newer helper, which the page skips.
+    Other,
+}
+
+/// Reads one stream line. The `type` field is read by hand, because a serde tagged enum would
+/// compile the report types once more for its buffering deserializer.
+pub fn read_line(bytes: &[u8]) -> Result<Line, HelperError> {
+    let value = parse_js(bytes)?;
+    let field = |name: &str| {
+        Reflect::get(&value, &JsValue::from_str(name)).map_err(|error| HelperError::Malformed {
+            detail: error_message(&error),
+        })
+    };
+    match field("type")?.as_string().as_deref() {
+        Some("result") => Ok(Line::Result(Box::new(from_js(field("result")?)?))),
+        Some("report") => Ok(Line::Report(Box::new(from_js(field("report")?)?))),
+        _ => Ok(Line::Other),
+    }
+}
+
+/// Writes `value` as JSON text, with `None` as `null`.
+pub fn to_json<T: Serialize>(value: &T) -> Result<String, HelperError> {
+    let malformed = |detail: String| HelperError::Malformed { detail };
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let value = value
+        .serialize(&serializer)
+        .map_err(|error| malformed(error.to_string()))?;
+    let text = js_sys::JSON::stringify(&value).map_err(|error| malformed(error_message(&error)))?;
+    Ok(String::from(text))
 }
 
 /// The body of `POST /api/v1/run`.
@@ -168,21 +224,6 @@ fn credential_body(form: &CredentialForm) -> CredentialBody<'_> {
     }
 }
 
-/// One line of the run's stream.
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case", tag = "type")]
-enum StreamLine {
-    Result {
-        result: CheckResult,
-    },
-    Report {
-        report: Report,
-    },
-    /// A line type of a newer helper; the page skips it.
-    #[serde(other)]
-    Other,
-}
-
 /// Starts the helper's checks and passes each result to `on_result` as it arrives. Returns the
 /// helper's final report, or `None` when the stream ended without one.
 pub async fn run_checks(
@@ -192,9 +233,7 @@ pub async fn run_checks(
     on_result: impl Fn(CheckResult),
 ) -> Result<Option<Report>, HelperError> {
     let url = format!("{base}/api/v1/run");
-    let json_body = serde_json::to_string(body).map_err(|error| HelperError::Malformed {
-        detail: error.to_string(),
-    })?;
+    let json_body = to_json(body)?;
     let call = HelperCall {
         method: "POST",
         url: &url,
@@ -246,15 +285,10 @@ pub async fn run_checks(
         };
 
         for line in complete {
-            match serde_json::from_slice::<StreamLine>(&line) {
-                Ok(StreamLine::Result { result }) => on_result(result),
-                Ok(StreamLine::Report { report: final_report }) => report = Some(final_report),
-                Ok(StreamLine::Other) => {}
-                Err(error) => {
-                    return Err(HelperError::Malformed {
-                        detail: error.to_string(),
-                    });
-                }
+            match read_line(&line)? {
+                Line::Result(result) => on_result(*result),
+                Line::Report(final_report) => report = Some(*final_report),
+                Line::Other => {}
             }
         }
         if done {
