@@ -66,16 +66,16 @@ pub enum HelperStatus {
     /// The page has not looked yet.
     Unknown,
     Looking,
-    /// Nothing answered on the helper's port.
+    /// Nothing responded on the helper's port.
     Absent,
-    /// The helper answered `GET /api/v1/capabilities`.
+    /// The helper responded to `GET /api/v1/capabilities`.
     Found {
         version: String,
         port: u16,
         /// Whether the page holds the pairing secret needed to start the helper's checks.
         paired: bool,
     },
-    /// Something answered on the helper's port, but the page could not use it. `version` is
+    /// Something responded on the helper's port, but the page could not use it. `version` is
     /// empty when the capabilities could not be read.
     Failed {
         version: String,

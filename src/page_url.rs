@@ -1,8 +1,7 @@
-//! What the page reads from its own address: embedding options in the query string, and the
-//! helper's pairing secret in the fragment, which browsers never send to any server.
-//!
-//! NOTE: `embedder=` in the query and `report=` in the fragment are not read yet, so an
-//! embedding page gets no messages and a share link opens an empty page.
+//! The page's options from its own address: embedding options in the query string, and the
+//! helper's pairing secret in the fragment, which browsers never send to any server. The
+//! embedding (`embedder=`) and share link (`report=`) parameters are read by `embed` and
+//! `share`.
 
 use acr_health_core::Lang;
 use wasm_bindgen::JsValue;

@@ -6,8 +6,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
 
-/// The most body bytes the page keeps of one response. Registry responds the rules read (error
-/// bodies, token JSON) are a few kilobytes.
+/// The maximum number of body bytes the page keeps of one response. The registry responses the
+/// rules read (error bodies, token JSON) are a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Returns at most `limit` bytes of the body, and whether the body was longer. Reading stops at
@@ -34,8 +34,8 @@ pub async fn read_bounded(response: &Response, limit: usize) -> Result<(Vec<u8>,
         let length = bytes.length() as usize;
         if length > room {
             body.extend_from_slice(&bytes.subarray(0, room as u32).to_vec());
-            // The rest of the body is not wanted; a failure to cancel only leaves the browser
-            // to finish a download no one reads, so its promise is not awaited.
+            // The rest of the body is not needed. A failed cancel only lets the browser finish
+            // a download that no one reads, so its promise is not awaited.
             let _cancelled = reader.cancel();
             return Ok((body, true));
         }

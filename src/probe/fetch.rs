@@ -33,7 +33,7 @@ pub struct Observed {
     pub elapsed_ms: u32,
 }
 
-/// Sends `request` and waits for its answer and body, at most `timeout_ms` in all.
+/// Sends `request` and waits for its response and body, at most `timeout_ms` in all.
 ///
 /// Returns an error only when the browser rejects building the request itself (such as a header
 /// value it cannot send); every failure on the way to the server is an [`Outcome`].
