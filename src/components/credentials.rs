@@ -199,3 +199,62 @@ impl CredentialForm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(kind: CredentialKind) -> CredentialForm {
+        CredentialForm {
+            kind,
+            username: " admin ".to_owned(),
+            password: " pass word ".to_owned(),
+            token: " tok-secret\n".to_owned(),
+            tenant: "  ".to_owned(),
+        }
+    }
+
+    #[test]
+    fn to_core_maps_each_kind() {
+        let cases = [
+            (CredentialKind::Anonymous, Credential::Anonymous),
+            (
+                CredentialKind::Password,
+                Credential::Password {
+                    username: "admin".to_owned(),
+                    password: " pass word ".to_owned(),
+                },
+            ),
+            (
+                CredentialKind::AadToken,
+                Credential::AadToken {
+                    token: "tok-secret".to_owned(),
+                    tenant: None,
+                },
+            ),
+            (
+                CredentialKind::RefreshToken,
+                Credential::RefreshToken {
+                    token: "tok-secret".to_owned(),
+                },
+            ),
+        ];
+        for (kind, expected) in cases {
+            assert_eq!(form(kind).to_core(), expected, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let debug = format!("{:?}", form(CredentialKind::Password));
+        assert!(!debug.contains("pass word"), "{debug}");
+        assert!(!debug.contains("tok-secret"), "{debug}");
+    }
+
+    #[test]
+    fn kind_values_round_trip() {
+        for kind in CredentialKind::ALL {
+            assert_eq!(CredentialKind::from_value(kind.as_str()), Some(kind));
+        }
+    }
+}
