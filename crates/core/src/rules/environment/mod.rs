@@ -28,9 +28,13 @@ pub use tools::{
 };
 pub use version::Version;
 
-use crate::{CheckId, CheckResult, Code, Evidence, Side, Status};
+use crate::{CheckId, CheckResult, Code, Evidence, Severity, Side, Status};
 
 /// Builds a result of the machine side.
+///
+/// A failure whose code the catalog rates a warning (a missing Helm, an unreadable Docker or
+/// Notary version) is reported as a warning, so it neither fails the run nor stops the checks
+/// after it: image pulls and pushes do not need those tools.
 fn result(
     check: CheckId,
     status: Status,
@@ -39,6 +43,15 @@ fn result(
     evidence: Vec<Evidence>,
     elapsed_ms: u32,
 ) -> CheckResult {
+    let status = match code {
+        Some(code)
+            if status == Status::Fail
+                && crate::catalog::entry(code).severity == Severity::Warning =>
+        {
+            Status::Warning
+        }
+        _ => status,
+    };
     CheckResult {
         check,
         side: Side::Machine,

@@ -178,7 +178,7 @@ mod tests {
             ),
             (
                 r#"Client: &version.Version{SemVer:"v2.10.0", GitCommit:"9ad53aa", GitTreeState:"clean"}"#,
-                Status::Fail,
+                Status::Warning,
             ),
             (
                 r#"Client: &version.Version{SemVer:"v2.11.0", GitCommit:"2e55dbe", GitTreeState:"clean"}"#,
@@ -188,7 +188,7 @@ mod tests {
                 r#"version.BuildInfo{Version:"v3.14.0", GitCommit:"3fc9f4b", GitTreeState:"clean", GoVersion:"go1.21.5"}"#,
                 Status::Pass,
             ),
-            ("nonsense", Status::Fail),
+            ("nonsense", Status::Warning),
         ];
         for (output, expected) in cases {
             assert_eq!(
@@ -215,6 +215,15 @@ mod tests {
     }
 
     #[test]
+    fn helm_missing_only_warns() {
+        let lookup = CommandLookup {
+            found: None,
+            ..found("helm")
+        };
+        assert_eq!(helm_command(&lookup).status, Status::Warning);
+    }
+
+    #[test]
     fn notary_absent_skipped() {
         let lookup = CommandLookup {
             found: None,
@@ -230,9 +239,9 @@ mod tests {
         let cases = [
             (
                 "notary\n Version:    0.6.1\n Git commit: d6e1431f\n",
-                Status::Fail,
+                Status::Warning,
             ),
-            ("notary\n Version:    0.6.0\n", Status::Fail),
+            ("notary\n Version:    0.6.0\n", Status::Warning),
             ("notary\n Version:    0.5.1\n", Status::Pass),
             (
                 "notary\n Version:    \n Git commit: \n Go version: go1.19.8\n",
