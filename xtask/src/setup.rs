@@ -118,7 +118,7 @@ fn wasm_bindgen_cli(project: &Project) -> StepResult {
     step::announce(
         STEP,
         &format!(
-            "installing {version} into {} (about 5 minutes, once)",
+            "installing {version} into {} (several minutes, once)",
             project.tools_dir.display()
         ),
     );
