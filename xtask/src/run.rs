@@ -480,6 +480,41 @@ mod tests {
     }
 
     #[test]
+    fn early_exit_names_missing_piece() {
+        // A program that exits without its ready line, as an unimplemented `lab up` would.
+        let mut children = Children::default();
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo not ready; exit 3"]);
+        let lines = children.spawn("lab", &mut command).expect("sh starts");
+        let stop = AtomicBool::new(false);
+
+        let failure = wait_for_line(
+            "lab",
+            "`lab up` (the demo registry)",
+            &lines,
+            &stop,
+            &mut children,
+            Duration::from_secs(10),
+            |line| line.starts_with('{'),
+        )
+        .expect_err("no JSON line was printed");
+
+        assert!(
+            failure
+                .detail
+                .contains("`lab up` (the demo registry) exited"),
+            "{}",
+            failure.detail
+        );
+        assert!(
+            failure.detail.contains("exit status: 3"),
+            "{}",
+            failure.detail
+        );
+        children.stop_all().expect("nothing is left to stop");
+    }
+
+    #[test]
     fn stop_all_ends_whole_group() {
         // A shell that starts a grandchild: both share the shell's new process group.
         let mut children = Children::default();
