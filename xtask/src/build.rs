@@ -307,8 +307,19 @@ fn print_sizes(dist: &Path) -> StepResult {
         group_digits(total_raw),
         group_digits(total_gzip)
     );
+
+    // A share link carries the whole report, so its length grows with the report types.
+    let report = acr_health_core::share::sample::typical_report();
+    let link = acr_health_core::share::link(SAMPLE_PAGE_URL, &report);
+    println!(
+        "share link of a typical report with helper results: {} characters (limit 2,000)",
+        group_digits(link.len() as u64)
+    );
     Ok(())
 }
+
+/// A page address of typical length for the link-length figure; links start with it.
+const SAMPLE_PAGE_URL: &str = "https://acr-health.example.test/tools/acr-health/";
 
 fn gzip_size(file: &Path) -> StepResult<u64> {
     let mut command = Command::new("gzip");

@@ -8,6 +8,7 @@
 //! user what is wrong with the link, within fixed size limits.
 
 mod dictionary;
+pub mod sample;
 mod wire;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -1,138 +1,13 @@
 use proptest::prelude::*;
 
 use super::*;
+use super::sample::typical_report;
 use crate::rules::environment::{EnvironmentFinding, Version};
 use crate::rules::registry::{ClockSource, Failure, RegistryFinding, TokenFlow};
 use crate::{CheckId, CheckResult, Code, Finding, Side, Status};
 
 /// The address a deployed page would have; share links start with it.
 const PAGE_URL: &str = "https://acr-health.example.test/tools/acr-health/";
-
-fn result(
-    check: CheckId,
-    side: Side,
-    status: Status,
-    code: Option<Code>,
-    finding: impl Into<Finding>,
-    evidence: &[(&str, &str)],
-    elapsed_ms: u32,
-) -> CheckResult {
-    CheckResult {
-        check,
-        side,
-        status,
-        code,
-        finding: finding.into(),
-        evidence: evidence
-            .iter()
-            .map(|(label, value)| Evidence::new(*label, *value))
-            .collect(),
-        elapsed_ms,
-    }
-}
-
-/// A report as a real run with the helper makes it: the browser's registry checks, blocked by
-/// CORS, and the machine's DNS, TLS, registry and tool checks, with the evidence each records.
-fn typical_report() -> Report {
-    use Side::{Browser, Machine};
-    use Status::{Fail, Pass, Skipped, Warning};
-
-    let host = "contosoregistry.azurecr.io";
-    let v2 = "https://contosoregistry.azurecr.io/v2/";
-    let token_url = "https://contosoregistry.azurecr.io/oauth2/token";
-    let exchange_url = "https://contosoregistry.azurecr.io/oauth2/exchange";
-    let challenge = "Bearer realm=\"https://contosoregistry.azurecr.io/oauth2/token\",service=\"contosoregistry.azurecr.io\"";
-    let blob = "https://contosoregistry.azurecr.io/v2/hello-world/blobs/sha256:d2c94e258dcb3c5ac2798d32e1249e42ef01cba4841c2234249495f87264ac5a";
-    let data = "contosoregistry.westeurope.data.azurecr.io";
-
-    let results = vec![
-        result(CheckId::LoginServer, Browser, Pass, None,
-            RegistryFinding::LoginServer { login_server: host.into(), cloud: None }, &[], 0),
-        result(CheckId::Reachability, Browser, Pass, None,
-            RegistryFinding::Reached { url: v2.into(), status: None },
-            &[("url", v2), ("elapsed_ms", "84")], 84),
-        result(CheckId::Challenge, Browser, Fail, Some(Code::ConnectivityCors),
-            RegistryFinding::RequestFailed { url: v2.into(), failure: Failure::CorsBlocked },
-            &[("url", v2), ("elapsed_ms", "61")], 61),
-        result(CheckId::Cors, Browser, Fail, Some(Code::ConnectivityCors),
-            RegistryFinding::CorsBlocked { url: v2.into() }, &[("url", v2)], 61),
-        result(CheckId::AadExchange, Browser, Skipped, None,
-            RegistryFinding::SkippedCorsBlocked, &[], 0),
-        result(CheckId::AccessToken, Browser, Skipped, None,
-            RegistryFinding::SkippedCorsBlocked, &[], 0),
-        result(CheckId::Clock, Browser, Skipped, None, RegistryFinding::SkippedCorsBlocked, &[], 0),
-        result(CheckId::DataPath, Browser, Skipped, None, RegistryFinding::SkippedCorsBlocked, &[], 0),
-        result(CheckId::Dns, Machine, Pass, None,
-            EnvironmentFinding::DnsResolved { host: host.into(), count: 1, private: 0 },
-            &[("address", "20.61.140.34"), ("address", "2603:1020:206:3::1f")], 12),
-        result(CheckId::Proxy, Machine, Pass, None, EnvironmentFinding::ProxyNone, &[], 0),
-        result(CheckId::Tls, Machine, Warning, None,
-            EnvironmentFinding::TlsExpiresSoon { host: host.into(), days: 12 },
-            &[("issuer", "CN=Microsoft Azure RSA TLS Issuing CA 04, O=Microsoft Corporation, C=US"),
-              ("not_after", "2026-12-16T23:59:59Z")], 95),
-        result(CheckId::Challenge, Machine, Pass, None,
-            RegistryFinding::ChallengeIssued {
-                url: v2.into(),
-                realm: token_url.into(),
-                service: host.into(),
-            },
-            &[("url", v2), ("status", "401"), ("www-authenticate", challenge),
-              ("date", "Fri, 04 Dec 2026 20:49:34 GMT"),
-              ("x-ms-correlation-request-id", "6f1a1c72-2b3e-4e43-9d0b-52f8a9e1d3c4")], 88),
-        result(CheckId::AadExchange, Machine, Pass, None,
-            RegistryFinding::RefreshTokenIssued { url: exchange_url.into(), expires_at_ms: Some(1_796_482_174_000) },
-            &[("url", exchange_url), ("status", "200"), ("elapsed_ms", "231")], 231),
-        result(CheckId::AccessToken, Machine, Pass, None,
-            RegistryFinding::TokenGranted {
-                url: token_url.into(),
-                flow: TokenFlow::RefreshToken,
-                scope: "repository:hello-world:pull".into(),
-                granted: vec!["pull".into()],
-                expires_at_ms: Some(1_796_471_374_000),
-            },
-            &[("url", token_url), ("status", "200"), ("scope", "repository:hello-world:pull")], 143),
-        result(CheckId::Clock, Machine, Pass, None,
-            RegistryFinding::ClockInSync {
-                source: ClockSource::DateHeader,
-                server_ms: 1_796_460_574_000,
-                local_ms: 1_796_460_574_420,
-            },
-            &[("date", "Fri, 04 Dec 2026 20:49:34 GMT")], 0),
-        result(CheckId::DataPath, Machine, Fail, Some(Code::ConnectivityDataEndpoint),
-            RegistryFinding::RequestFailed {
-                url: format!("https://{data}/"),
-                failure: Failure::Network { detail: "connection to 20.50.2.13:443 refused".into() },
-            },
-            &[("url", blob), ("status", "307"), ("location", &format!("https://{data}/")),
-              ("error", "tcp connect error: Connection refused (os error 111)")], 30_012),
-        result(CheckId::DockerCommand, Machine, Pass, None,
-            EnvironmentFinding::CommandFound { name: "docker".into(), path: "/usr/bin/docker".into() },
-            &[("command", "docker"), ("path", "/usr/bin/docker")], 2),
-        result(CheckId::DockerDaemon, Machine, Pass, None,
-            EnvironmentFinding::DaemonReachable { version: "28.2.2".into(), platform: "linux/amd64".into() },
-            &[("command", "docker version --format json"), ("exit_status", "0")], 61),
-        result(CheckId::DockerVersion, Machine, Pass, None,
-            EnvironmentFinding::VersionFound { name: "docker".into(), version: Version::new(28, 2, 2) },
-            &[("output", "Docker version 28.2.2, build e6534b4")], 23),
-        result(CheckId::DockerPull, Machine, Skipped, None, EnvironmentFinding::PullNeedsConsent, &[], 0),
-        result(CheckId::HelmCommand, Machine, Fail, Some(Code::HelmCommand),
-            EnvironmentFinding::CommandNotFound { name: "helm".into() }, &[("command", "helm")], 1),
-        result(CheckId::HelmVersion, Machine, Skipped, None,
-            EnvironmentFinding::SkippedNoCommand { name: "helm".into() }, &[], 0),
-        result(CheckId::NotaryVersion, Machine, Pass, None, EnvironmentFinding::NotaryAbsent, &[], 1),
-    ];
-
-    Report {
-        format: REPORT_FORMAT,
-        tool_version: "0.1.0".into(),
-        registry: host.into(),
-        cloud: "AzureCloud".into(),
-        started_at_ms: 1_796_460_573_915,
-        browser: Some("Chrome 143".into()),
-        helper_version: Some("0.1.0".into()),
-        results,
-    }
-}
 
 /// Builds a payload with any version byte and any (uncompressed) content.
 fn payload_of(version: u8, content: &[u8]) -> String {
