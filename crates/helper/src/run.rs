@@ -142,18 +142,24 @@ pub async fn execute(
             environment::run_checks(&context.host_env, &plan.environment, &environment_sender)
                 .await;
             drop(environment_sender);
-            let mut failed = false;
+            let mut first_failed = None;
             while let Some(result) = environment_receiver.recv().await {
-                failed |= result.status == Status::Fail;
+                if result.status == Status::Fail && first_failed.is_none() {
+                    first_failed = Some(result.check);
+                }
                 let _ = sender.send(result);
             }
-            if failed {
-                tracing::info!("a local check failed; registry checks not run");
-                let _ = sender.send(registry::skipped_after_failure(
+            if let Some(failed) = first_failed {
+                tracing::info!(
+                    failed = failed.as_str(),
+                    "a local check failed; registry checks not run"
+                );
+                let _ = sender.send(registry::skipped_after_local_failure(
                     acr_health_core::CheckId::LoginServer,
+                    failed,
                 ));
                 for check in CHAIN {
-                    let _ = sender.send(registry::skipped_after_failure(check));
+                    let _ = sender.send(registry::skipped_after_local_failure(check, failed));
                 }
                 None
             } else {

@@ -54,12 +54,22 @@ fn send(results: &UnboundedSender<CheckResult>, result: CheckResult) {
 
 /// Returns a skipped result for a registry check after an earlier failure.
 pub fn skipped_after_failure(check: CheckId) -> CheckResult {
+    skipped(check, RegistryFinding::SkippedAfterFailure)
+}
+
+/// Returns a skipped result for `check` because the local check `failed` failed and the run
+/// stops there, as the command line does without `--ignore-errors`.
+pub fn skipped_after_local_failure(check: CheckId, failed: CheckId) -> CheckResult {
+    skipped(check, RegistryFinding::SkippedAfterLocalFailure { failed })
+}
+
+fn skipped(check: CheckId, finding: RegistryFinding) -> CheckResult {
     CheckResult {
         check,
         side: Side::Machine,
         status: Status::Skipped,
         code: None,
-        finding: RegistryFinding::SkippedAfterFailure.into(),
+        finding: finding.into(),
         evidence: Vec::new(),
         elapsed_ms: 0,
     }
