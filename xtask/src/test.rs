@@ -70,7 +70,8 @@ fn cargo() -> Command {
     Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// Tests every crate natively except the page, whose tests need a browser (stage 2).
+/// Tests every crate natively. Of the page, only its unit tests run here; its `tests/*.rs`
+/// need a browser (stage 2).
 fn native_tests(project: &Project) -> StepResult {
     let has_nextest = step::probe(cargo().args(["nextest", "--version"])).is_some();
 
@@ -87,6 +88,16 @@ fn native_tests(project: &Project) -> StepResult {
                     PAGE_CRATE,
                     "--no-fail-fast",
                 ])
+                .current_dir(&project.root),
+        )?;
+
+        // The page's unit tests (string tables, parsing) need no browser, and
+        // wasm-bindgen-test-runner runs only `#[wasm_bindgen_test]` functions.
+        step::announce("cargo nextest (page)", "the page's unit tests, natively");
+        step::run(
+            "cargo nextest (page)",
+            cargo()
+                .args(["nextest", "run", "--package", PAGE_CRATE, "--lib"])
                 .current_dir(&project.root),
         )?;
 
@@ -114,11 +125,17 @@ fn native_tests(project: &Project) -> StepResult {
                     "--no-fail-fast",
                 ])
                 .current_dir(&project.root),
+        )?;
+        step::run(
+            "cargo test (page)",
+            cargo()
+                .args(["test", "--package", PAGE_CRATE, "--lib"])
+                .current_dir(&project.root),
         )
     }
 }
 
-/// Runs the page crate's tests (`tests/*.rs` and unit tests) in headless Chromium.
+/// Runs the page crate's browser tests (`tests/*.rs`) in headless Chromium.
 fn wasm_tests(project: &Project) -> StepResult {
     const STEP: &str = "cargo test (wasm)";
 
