@@ -2,7 +2,7 @@
 //!
 //! A payload is base64url (no padding) of one version byte followed by the raw-deflate
 //! compression of the report's postcard encoding (see [`wire`] for how findings are stored). The fragment is never sent to the server that
-//! hosts the page, and the report holds no secret: checks record no credential as evidence.
+//! hosts the page, and the report contains no secret because checks record no credential as evidence.
 //!
 //! Decoding is total: every input returns either a report or a [`ShareError`] that tells the
 //! user what is wrong with the link, within fixed size limits.
@@ -25,7 +25,7 @@ use wire::WireReport;
 /// compresses against a preset dictionary.
 pub const PAYLOAD_VERSION: u8 = 2;
 
-/// The longest payload a decoder accepts, in characters. Links of this length no longer fit in
+/// The maximum payload length a decoder accepts, in characters. Links of this length no longer fit in
 /// most chat tools anyway; anything longer is refused before any decoding work.
 pub const MAX_PAYLOAD_CHARS: usize = 16 * 1024;
 
@@ -33,10 +33,10 @@ pub const MAX_PAYLOAD_CHARS: usize = 16 * 1024;
 /// crafted link can cause (a deflate stream can expand about a thousand times).
 pub const MAX_REPORT_BYTES: usize = 256 * 1024;
 
-/// Why a share link could not be opened.
+/// The reason a share link could not be opened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ShareError {
-    /// The fragment holds no report.
+    /// The fragment contains no report.
     Empty,
     /// The payload is longer than [`MAX_PAYLOAD_CHARS`].
     TooLong { chars: usize },
@@ -55,7 +55,7 @@ pub enum ShareError {
 impl Localize for ShareError {
     fn localize(&self, lang: Lang) -> String {
         match (self, lang) {
-            (ShareError::Empty, Lang::En) => "The link holds no report.".to_owned(),
+            (ShareError::Empty, Lang::En) => "The link contains no report.".to_owned(),
             (ShareError::Empty, Lang::Ko) => "링크에 리포트가 없습니다.".to_owned(),
             (ShareError::TooLong { chars }, Lang::En) => format!(
                 "The report in this link is {chars} characters long, over the limit of \
