@@ -7,7 +7,7 @@ use std::time::Duration;
 use acr_health_core::parse::registry_input::Cloud;
 use acr_health_core::render;
 use acr_health_core::rules::registry::Credential;
-use acr_health_core::{Lang, Status};
+use acr_health_core::{Lang, Localize, Status};
 
 use crate::cli::{CheckArgs, LangArg, OutputFormat};
 use crate::command::HostEnv;
@@ -130,7 +130,6 @@ pub fn prepare(args: &CheckArgs) -> Result<(RunPlan, RunContext), UsageError> {
             pull,
             ..EnvironmentOptions::default()
         },
-        stop_after_failure: !args.ignore_errors,
     };
     Ok((plan, context))
 }
@@ -145,6 +144,12 @@ pub async fn check(args: CheckArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+
+    // An invalid registry name is a usage error: say why before any request or command runs.
+    if let Err(err) = acr_health_core::parse::registry_input::parse(&plan.registry, plan.cloud) {
+        eprintln!("error: {}", err.localize(lang));
+        return EXIT_USAGE;
+    }
 
     let (results, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     let drain = tokio::spawn(async move { while receiver.recv().await.is_some() {} });

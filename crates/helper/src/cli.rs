@@ -66,8 +66,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "IMAGE")]
     pub image: Option<String>,
 
-    /// Continue with the registry checks after a local check failed. The exit status still
-    /// reports the failure.
+    /// Accepted for scripts written for `az acr check-health`. Every check runs even after
+    /// another failed, so this changes nothing; the exit status still reports any failure.
     #[arg(long)]
     pub ignore_errors: bool,
 

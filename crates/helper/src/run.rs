@@ -7,15 +7,15 @@ use acr_health_core::parse::registry_input::Cloud;
 use acr_health_core::report::REPORT_FORMAT;
 use acr_health_core::rules::environment::{ImageRef, ImageRefError, DEFAULT_PULL_IMAGE};
 use acr_health_core::rules::registry::Credential;
-use acr_health_core::{CheckResult, Report, Status};
+use acr_health_core::{CheckResult, Report};
 use serde::Deserialize;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use crate::command::HostEnv;
 use crate::environment::{self, EnvironmentOptions};
+use crate::registry;
 use crate::registry::proxy::ProxyEnv;
 use crate::registry::transport::Transport;
-use crate::registry::{self, CHAIN};
 
 /// A run request, as `POST /api/v1/run` receives it.
 #[derive(Debug, Deserialize)]
@@ -69,9 +69,6 @@ pub struct RunPlan {
     pub cloud: Cloud,
     pub credential: Credential,
     pub environment: EnvironmentOptions,
-    /// Stop after the local checks when one of them failed, as `az acr check-health` does
-    /// without `--ignore-errors`. The page always runs everything.
-    pub stop_after_failure: bool,
 }
 
 /// The machine-side context shared by runs: where commands are found, and how the registry
@@ -137,41 +134,10 @@ pub async fn execute(
             &context.proxy,
             &sender,
         );
-        let server = if plan.stop_after_failure {
-            let (environment_sender, mut environment_receiver) = unbounded_channel();
-            environment::run_checks(&context.host_env, &plan.environment, &environment_sender)
-                .await;
-            drop(environment_sender);
-            let mut first_failed = None;
-            while let Some(result) = environment_receiver.recv().await {
-                if result.status == Status::Fail && first_failed.is_none() {
-                    first_failed = Some(result.check);
-                }
-                let _ = sender.send(result);
-            }
-            if let Some(failed) = first_failed {
-                tracing::info!(
-                    failed = failed.as_str(),
-                    "a local check failed; registry checks not run"
-                );
-                let _ = sender.send(registry::skipped_after_local_failure(
-                    acr_health_core::CheckId::LoginServer,
-                    failed,
-                ));
-                for check in CHAIN {
-                    let _ = sender.send(registry::skipped_after_local_failure(check, failed));
-                }
-                None
-            } else {
-                registry_checks.await
-            }
-        } else {
-            let ((), server) = tokio::join!(
-                environment::run_checks(&context.host_env, &plan.environment, &sender),
-                registry_checks,
-            );
-            server
-        };
+        let ((), server) = tokio::join!(
+            environment::run_checks(&context.host_env, &plan.environment, &sender),
+            registry_checks,
+        );
         server
     };
     let (server, mut collected) = tokio::join!(checks, collector);

@@ -210,7 +210,7 @@ fn check_korean_from_locale() {
 }
 
 #[test]
-fn check_stops_after_local_failure() {
+fn check_runs_registry_after_local_failure() {
     let lab = Lab::start(LabConfig::default()).expect("the lab starts");
     let no_tools = temp_dir("no-tools");
     let output = check_lab(&lab, &no_tools, &["--lang", "en"]);
@@ -220,11 +220,11 @@ fn check_stops_after_local_failure() {
         text.contains("Docker command : FAILED DOCKER_COMMAND_ERROR\n"),
         "{text}"
     );
-    assert!(text.contains("Challenge (GET /v2/) : SKIPPED\n"), "{text}");
+    assert!(text.contains("Challenge (GET /v2/) : OK\n"), "{text}");
 }
 
 #[test]
-fn check_ignore_errors_continues_but_exits_1() {
+fn check_ignore_errors_still_exits_1() {
     let lab = Lab::start(LabConfig::default()).expect("the lab starts");
     let no_tools = temp_dir("ignore-errors");
     let output = check_lab(&lab, &no_tools, &["--lang", "en", "--ignore-errors"]);
@@ -286,4 +286,17 @@ fn serve_prints_pairing_url_and_never_logs_it() {
     assert!(logs.contains("helper listening"), "{logs}");
     assert!(logs.contains("helper stopped"), "{logs}");
     assert!(!logs.contains(secret), "the pairing secret is in the log");
+}
+
+#[test]
+fn check_invalid_name_exits_2() {
+    let no_tools = temp_dir("invalid-name");
+    let output = helper(&no_tools)
+        .args(["check", "my_reg!", "--lang", "en"])
+        .output()
+        .expect("the helper runs");
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{error}");
+    assert!(error.contains("\"my_reg!\" is not a valid registry name"), "{error}");
+    assert!(output.stdout.is_empty(), "no check ran");
 }

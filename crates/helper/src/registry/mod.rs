@@ -57,12 +57,6 @@ pub fn skipped_after_failure(check: CheckId) -> CheckResult {
     skipped(check, RegistryFinding::SkippedAfterFailure)
 }
 
-/// Returns a skipped result for `check` because the local check `failed` failed and the run
-/// stops there, as the command line does without `--ignore-errors`.
-pub fn skipped_after_local_failure(check: CheckId, failed: CheckId) -> CheckResult {
-    skipped(check, RegistryFinding::SkippedAfterLocalFailure { failed })
-}
-
 fn skipped(check: CheckId, finding: RegistryFinding) -> CheckResult {
     CheckResult {
         check,

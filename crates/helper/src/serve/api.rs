@@ -101,7 +101,6 @@ pub async fn run(
             pull,
             ..EnvironmentOptions::default()
         },
-        stop_after_failure: false,
     };
     let context = state.context();
 

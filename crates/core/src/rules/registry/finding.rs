@@ -247,9 +247,6 @@ pub enum RegistryFinding {
     TooManyRedirects { url: String, hops: u8 },
     /// The exchange returned a refresh token whose `exp` is already past.
     RefreshTokenIssuedExpired { url: String, expired_at_ms: u64 },
-    /// The command line stopped after a local check failed, as `az acr check-health` does
-    /// without `--ignore-errors`.
-    SkippedAfterLocalFailure { failed: crate::CheckId },
 }
 
 impl Failure {
@@ -452,10 +449,6 @@ impl RegistryFinding {
                 "{url} returned a refresh token that had already expired at {}, so access tokens cannot be requested with it.",
                 format_utc(*expired_at_ms)
             ),
-            SkippedAfterLocalFailure { failed } => format!(
-                "Not run because the check \"{}\" failed. Add --ignore-errors to run the registry checks anyway.",
-                failed.title(Lang::En)
-            ),
         }
     }
 
@@ -614,10 +607,6 @@ impl RegistryFinding {
             RefreshTokenIssuedExpired { url, expired_at_ms } => format!(
                 "{url}에서 받은 리프레시 토큰이 이미 {}에 만료되어, 이 토큰으로는 액세스 토큰을 요청할 수 없습니다.",
                 format_utc(*expired_at_ms)
-            ),
-            SkippedAfterLocalFailure { failed } => format!(
-                "'{}' 점검이 실패해서 실행하지 않았습니다. 레지스트리 점검까지 모두 돌리려면 --ignore-errors를 붙이세요.",
-                failed.title(Lang::Ko)
             ),
         }
     }
