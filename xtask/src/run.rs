@@ -92,8 +92,10 @@ fn start_and_wait(
     children: &mut Children,
 ) -> StepResult {
     // 1. The lab's demo registry, over plain HTTP so any browser reaches it without a CA.
+    // Anonymous pull is on, so the page's default run (no credentials) passes end to end;
+    // the admin and token users work as in the healthy scenario.
     let mut lab = Command::new(&programs.lab);
-    lab.args(["up", "--plain-http"]);
+    lab.args(["up", "--plain-http", "--scenario", "anonymous-pull"]);
     for (flag, port) in [
         ("--login-port", options.login_port),
         ("--storage-port", options.storage_port),
