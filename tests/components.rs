@@ -148,10 +148,21 @@ async fn check_row_explains_code_in_each_language() {
         assert!(text.contains(CheckId::Challenge.title(lang)), "{text}");
         assert!(text.contains(&finding), "{text}");
         assert!(text.contains(entry.title), "{text}");
-        assert!(text.contains(entry.meaning), "{text}");
-        assert!(text.contains(entry.fixes[0]), "{text}");
+        assert!(text.contains(&entry.meaning.replace('`', "")), "{text}");
+        assert!(text.contains(&entry.fixes[0].replace('`', "")), "{text}");
         assert!(text.contains("403"), "evidence missing: {text}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn check_row_shows_commands_as_code() {
+    let row = Row::finished(forbidden_result(Side::Browser));
+    let root = render::<CheckRow>(CheckRowProps { lang: Lang::En, row, differs: false }).await;
+    let codes = root.query_selector_all(".remedy code").expect("a valid selector");
+    let text = root.text_content().unwrap_or_default();
+
+    assert!(codes.length() > 0, "no <code> in the remedy: {text}");
+    assert!(!text.contains('`'), "a backtick is shown: {text}");
 }
 
 #[wasm_bindgen_test]

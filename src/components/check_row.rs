@@ -105,11 +105,11 @@ fn remedy_view(code: Code, lang: Lang) -> Html {
         <div class="remedy">
             <h4>{ text.title }</h4>
             <h5>{ Ui::Meaning.text(lang) }</h5>
-            <p>{ text.meaning }</p>
+            <p>{ with_code_spans(text.meaning) }</p>
             if !text.fixes.is_empty() {
                 <h5>{ Ui::Fixes.text(lang) }</h5>
                 <ul class="fixes">
-                    { for text.fixes.iter().map(|fix| html! { <li>{ *fix }</li> }) }
+                    { for text.fixes.iter().map(|fix| html! { <li>{ with_code_spans(fix) }</li> }) }
                 </ul>
             }
             if let Some(url) = entry.doc_url() {
@@ -120,6 +120,26 @@ fn remedy_view(code: Code, lang: Lang) -> Html {
                 </p>
             }
         </div>
+    }
+}
+
+/// Renders catalog text, where commands, hosts and headers are written between backticks, with
+/// those parts as `<code>`. An unpaired backtick is shown as it is.
+fn with_code_spans(text: &str) -> Html {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return html! { { text } };
+    }
+    html! {
+        <>
+            { for parts.iter().enumerate().map(|(index, part)| {
+                if index % 2 == 1 {
+                    html! { <code>{ *part }</code> }
+                } else {
+                    html! { { *part } }
+                }
+            }) }
+        </>
     }
 }
 
