@@ -59,6 +59,18 @@ pub fn start(state: UseReducerDispatcher<State>, params: &PageParams, request: R
         .chain(run.checks())
         .map(|check| (check, Side::Browser))
         .collect();
+    // The runs are spawned before the state changes: yew queues its render behind the tasks
+    // spawned so far, so the first requests leave before the planned rows are drawn. The tasks
+    // start after this function returns, so they still see the run started.
+    spawn_local(run_browser(
+        state.clone(),
+        run_id,
+        server.clone(),
+        run,
+        request.timeout_ms,
+    ));
+    spawn_local(run_machine(state.clone(), run_id, params.clone(), request));
+
     state.dispatch(Action::StartRun {
         run_id,
         registry: server.authority(),
@@ -69,9 +81,6 @@ pub fn start(state: UseReducerDispatcher<State>, params: &PageParams, request: R
         run_id,
         result: login_result,
     });
-
-    spawn_local(run_browser(state.clone(), run_id, server, run, request.timeout_ms));
-    spawn_local(run_machine(state, run_id, params.clone(), request));
 }
 
 /// Runs the browser's checks: reachability and the registry chain at the same time, since
@@ -100,16 +109,18 @@ async fn run_browser(
         check: CheckId::Reachability,
         side: Side::Browser,
     });
-    let reach = reachability::probe(&server, timeout_ms);
+    // The reachability row is shown as soon as its single request ends, not with the chain.
+    let reach = async {
+        match reachability::probe(&server, timeout_ms).await {
+            Ok(result) => state.dispatch(Action::CheckFinished { run_id, result }),
+            Err(error) => state.dispatch(Action::BrowserError {
+                run_id,
+                detail: error_message(&error),
+            }),
+        }
+    };
     let chain = drive(run, timeout_ms, report);
-    let (reached, ()) = join!(reach, chain);
-    match reached {
-        Ok(result) => state.dispatch(Action::CheckFinished { run_id, result }),
-        Err(error) => state.dispatch(Action::BrowserError {
-            run_id,
-            detail: error_message(&error),
-        }),
-    }
+    join!(reach, chain);
 
     state.dispatch(Action::SideFinished {
         run_id,
