@@ -38,7 +38,10 @@ pub fn bench(project: &Project, figures: &[String]) -> StepResult {
     let twiggy = twiggy(project)?;
     let (helper, lab) = release_binaries(project)?;
 
-    step::announce("node benches/bench.mjs", "the figures, each against its target");
+    step::announce(
+        "node benches/bench.mjs",
+        "the figures, each against its target",
+    );
     step::run(
         "node benches/bench.mjs",
         Command::new("node")
@@ -73,14 +76,25 @@ fn named_wasm(project: &Project) -> StepResult<PathBuf> {
     }
 
     let bindgen_out = out_dir.join("bindgen");
-    fs::create_dir_all(&bindgen_out)
-        .map_err(|err| Failure::new(STEP, format!("cannot create {}: {err}", bindgen_out.display())))?;
+    fs::create_dir_all(&bindgen_out).map_err(|err| {
+        Failure::new(
+            STEP,
+            format!("cannot create {}: {err}", bindgen_out.display()),
+        )
+    })?;
 
     step::announce(STEP, "wasm-bindgen and wasm-opt -Oz, name section kept");
     step::run(
         STEP,
         Command::new(project.tools_bin("wasm-bindgen"))
-            .args(["--target", "web", "--no-typescript", "--out-name", PAGE_STEM, "--out-dir"])
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                PAGE_STEM,
+                "--out-dir",
+            ])
             .arg(&bindgen_out)
             .arg(&compiled),
     )?;
@@ -107,15 +121,31 @@ fn twiggy(project: &Project) -> StepResult<PathBuf> {
     let binary = project.tools_bin("twiggy");
     let installed = step::probe(Command::new(&binary).arg("--version"));
     if installed.is_some_and(|version| version.split_whitespace().nth(1) == Some(TWIGGY_VERSION)) {
-        eprintln!("==> {STEP}: {TWIGGY_VERSION} present in {}, skipped", project.tools_dir.display());
+        eprintln!(
+            "==> {STEP}: {TWIGGY_VERSION} present in {}, skipped",
+            project.tools_dir.display()
+        );
         return Ok(binary);
     }
 
-    step::announce(STEP, &format!("installing {TWIGGY_VERSION} into {} (a few minutes, once)", project.tools_dir.display()));
+    step::announce(
+        STEP,
+        &format!(
+            "installing {TWIGGY_VERSION} into {} (a few minutes, once)",
+            project.tools_dir.display()
+        ),
+    );
     step::run(
         STEP,
         Command::new("cargo")
-            .args(["install", "twiggy", "--version", TWIGGY_VERSION, "--locked", "--root"])
+            .args([
+                "install",
+                "twiggy",
+                "--version",
+                TWIGGY_VERSION,
+                "--locked",
+                "--root",
+            ])
             .arg(&project.tools_dir),
     )?;
     Ok(binary)
@@ -129,7 +159,14 @@ fn release_binaries(project: &Project) -> StepResult<(PathBuf, PathBuf)> {
     step::run(
         STEP,
         Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .args(["build", "--release", "--package", "acr-health-helper", "--package", "acr-health-lab"])
+            .args([
+                "build",
+                "--release",
+                "--package",
+                "acr-health-helper",
+                "--package",
+                "acr-health-lab",
+            ])
             .current_dir(&project.root),
     )?;
     let release = project.target_dir.join("release");
@@ -146,7 +183,8 @@ mod tests {
 
     #[test]
     fn bench_takes_figure_names() {
-        let Ok(Some(Task::Bench(figures))) = parse_args(&strings(&["bench", "weight", "helper"])) else {
+        let Ok(Some(Task::Bench(figures))) = parse_args(&strings(&["bench", "weight", "helper"]))
+        else {
             panic!("bench with figure names parses");
         };
         assert_eq!(figures, ["weight", "helper"]);
