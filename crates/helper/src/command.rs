@@ -29,13 +29,16 @@ pub struct HostEnv {
 impl HostEnv {
     /// Reads the environment of this process.
     pub fn from_process() -> HostEnv {
-        let overrides = [acr_health_core::rules::environment::DOCKER_COMMAND_VAR]
-            .into_iter()
-            .filter_map(|name| {
-                let value = std::env::var(name).ok()?;
-                (!value.trim().is_empty()).then(|| (name.to_owned(), value))
-            })
-            .collect();
+        let overrides = [
+            acr_health_core::rules::environment::DOCKER_COMMAND_VAR,
+            crate::arm::az::AZ_COMMAND_VAR,
+        ]
+        .into_iter()
+        .filter_map(|name| {
+            let value = std::env::var(name).ok()?;
+            (!value.trim().is_empty()).then(|| (name.to_owned(), value))
+        })
+        .collect();
         HostEnv {
             path: std::env::var_os("PATH"),
             overrides,

@@ -5,6 +5,7 @@
 //! through a small localhost API ([`serve`]) and to a terminal through `check`. Every verdict
 //! comes from the rules in `acr_health_core`, so the page and the helper agree on codes.
 
+pub mod arm;
 pub mod browser;
 pub mod check;
 pub mod cli;

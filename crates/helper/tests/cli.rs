@@ -297,6 +297,9 @@ fn check_invalid_name_exits_2() {
         .expect("the helper runs");
     let error = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{error}");
-    assert!(error.contains("\"my_reg!\" is not a valid registry name"), "{error}");
+    assert!(
+        error.contains("\"my_reg!\" is not a valid registry name"),
+        "{error}"
+    );
     assert!(output.stdout.is_empty(), "no check ran");
 }

@@ -1,0 +1,3 @@
+//! The checks through Azure Resource Manager, from this machine.
+
+pub mod az;
