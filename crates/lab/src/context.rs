@@ -19,6 +19,9 @@ const ACCESS_TOKEN_SECONDS: i64 = 75 * 60;
 const REFRESH_TOKEN_SECONDS: i64 = 3 * 60 * 60;
 const AAD_TOKEN_SECONDS: i64 = 60 * 60;
 
+/// The audience of lab-minted ARM tokens, as `az account get-access-token` writes it.
+pub const ARM_AUDIENCE: &str = "https://management.azure.com/";
+
 /// The state shared by the login server, the storage listener and the control API.
 pub struct Context {
     pub settings: Arc<Settings>,
@@ -38,6 +41,8 @@ pub struct Context {
     pub login_base: String,
     /// Base URL of the storage listener that blob redirects point to.
     pub storage_base: String,
+    /// Base URL of the ARM listener, `http://127.0.0.1:PORT`.
+    pub arm_base: String,
     /// Base URL of a loopback port where nothing listens, for `storage-refused`.
     pub refused_base: String,
     /// `127.0.0.1:PORT` of distribution.
@@ -116,7 +121,19 @@ impl Context {
 
     /// Signs an "AAD" access token for Azure Resource Manager, as the exchange expects.
     pub fn aad_token(&self, tenant: &str, object_id: &str, expired: bool) -> String {
-        // The AAD token uses the real clock: it comes from Azure AD, not from the registry.
+        self.arm_token(tenant, object_id, ARM_AUDIENCE, expired)
+    }
+
+    /// Signs an "AAD" access token for `audience`. With the ARM audience, both the lab's ARM
+    /// listener and the exchange accept it, as they accept a real ARM token.
+    pub fn arm_token(
+        &self,
+        tenant: &str,
+        object_id: &str,
+        audience: &str,
+        expired: bool,
+    ) -> String {
+        // The token uses the real clock: it comes from Azure AD, not from the registry.
         let now = unix_seconds(SystemTime::now());
         let expires = if expired {
             now - 60
@@ -124,7 +141,7 @@ impl Context {
             now + AAD_TOKEN_SECONDS
         };
         self.aad_signer.sign(&json!({
-            "aud": "https://management.azure.com/",
+            "aud": audience,
             "iss": format!("https://sts.windows.net/{tenant}/"),
             "iat": expires - AAD_TOKEN_SECONDS,
             "nbf": expires - AAD_TOKEN_SECONDS,

@@ -12,6 +12,7 @@ use hyper_util::rt::TokioExecutor;
 use ring::rand::SystemRandom;
 use serde_json::json;
 
+use crate::arm::scenario::ArmScenario;
 use crate::auth::Credentials;
 use crate::context::Context;
 use crate::distribution::{self, DistributionConfig};
@@ -20,7 +21,7 @@ use crate::scenario::Scenario;
 use crate::state::{Current, NeedsTls, Settings};
 use crate::tls::TlsMaterial;
 use crate::token::{random_hex, Signer};
-use crate::{control, front, seed, server, storage};
+use crate::{arm, control, front, seed, server, storage};
 
 /// The repository and tag of the seed image.
 pub const SEED_REPOSITORY: &str = "hello-world";
@@ -37,10 +38,12 @@ pub enum Mode {
 }
 
 /// How to start a lab. The defaults suit tests: ephemeral ports, plain HTTP, a temporary state
-/// directory removed on drop, the `healthy` scenario.
+/// directory removed on drop, the `healthy` scenario and the ARM scenario `found`.
 #[derive(Clone, Debug)]
 pub struct LabConfig {
     pub scenario: Scenario,
+    /// What the ARM listener describes.
+    pub arm_scenario: ArmScenario,
     pub mode: Mode,
     /// Delay before every response, in milliseconds.
     pub latency_ms: u64,
@@ -50,6 +53,8 @@ pub struct LabConfig {
     pub login_port: u16,
     pub storage_port: u16,
     pub control_port: u16,
+    /// The ARM listener's port on 127.0.0.1; it always serves plain HTTP.
+    pub arm_port: u16,
     /// Directory for config, storage, CA and logs. `None` makes a temporary directory that is
     /// removed when the lab is dropped. A given directory is kept.
     pub state_dir: Option<PathBuf>,
@@ -59,12 +64,14 @@ impl Default for LabConfig {
     fn default() -> Self {
         Self {
             scenario: Scenario::Healthy,
+            arm_scenario: ArmScenario::default(),
             mode: Mode::PlainHttp,
             latency_ms: 0,
             skew_minutes: 0,
             login_port: 0,
             storage_port: 0,
             control_port: 0,
+            arm_port: 0,
             state_dir: None,
         }
     }
@@ -76,6 +83,7 @@ pub struct Lab {
     login: SocketAddr,
     storage: SocketAddr,
     control: SocketAddr,
+    arm: SocketAddr,
     state_dir: PathBuf,
     ca_pem_path: PathBuf,
     cert_dir: PathBuf,
@@ -89,8 +97,8 @@ pub struct Lab {
 }
 
 impl Lab {
-    /// Starts distribution, the login server, the storage listener and the control API, pushes
-    /// the seed image, then switches to the configured scenario.
+    /// Starts distribution, the login server, the storage listener, the control API and the ARM
+    /// listener, pushes the seed image, then switches to the configured scenarios.
     ///
     /// Errors name the value at fault: a port that is taken, a TLS scenario without TLS mode, a
     /// missing program and what to install.
@@ -110,9 +118,11 @@ impl Lab {
         let login_listener = bind("login", config.login_port)?;
         let storage_listener = bind("storage", config.storage_port)?;
         let control_listener = bind("control", config.control_port)?;
+        let arm_listener = bind("ARM", config.arm_port)?;
         let login = login_listener.local_addr()?;
         let storage = storage_listener.local_addr()?;
         let control = control_listener.local_addr()?;
+        let arm = arm_listener.local_addr()?;
         let refused_socket = reserve_refusing_port()?;
         let refused_port = refused_socket.local_addr()?.port();
 
@@ -198,6 +208,7 @@ impl Lab {
             scheme,
             login_base,
             storage_base: format!("{scheme}://{storage}"),
+            arm_base: format!("http://{arm}"),
             refused_base: format!("{scheme}://127.0.0.1:{refused_port}"),
             distribution: distribution_addr.clone(),
             storage_root,
@@ -214,7 +225,12 @@ impl Lab {
         };
         let (shutdown, runtime_thread) = spawn_servers(
             context.clone(),
-            [login_listener, storage_listener, control_listener],
+            [
+                login_listener,
+                storage_listener,
+                control_listener,
+                arm_listener,
+            ],
             server_config,
         )?;
 
@@ -223,6 +239,7 @@ impl Lab {
             login,
             storage,
             control,
+            arm,
             state_dir,
             ca_pem_path,
             cert_dir,
@@ -251,10 +268,11 @@ impl Lab {
             transport,
         )?;
         lab.set(requested)?;
+        lab.set_arm_scenario(config.arm_scenario);
 
         tracing::info!(
-            login_server = %lab.login, storage = %lab.storage, control = %lab.control,
-            scenario = %requested.scenario, elapsed_ms = started.elapsed().as_millis() as u64, "lab is up"
+            login_server = %lab.login, storage = %lab.storage, control = %lab.control, arm = %lab.arm,
+            scenario = %requested.scenario, arm_scenario = %config.arm_scenario, elapsed_ms = started.elapsed().as_millis() as u64, "lab is up"
         );
         Ok(lab)
     }
@@ -282,6 +300,12 @@ impl Lab {
     /// Returns the control API's base URL.
     pub fn control_url(&self) -> String {
         format!("http://{}", self.control)
+    }
+
+    /// Returns the ARM listener's base URL, `http://127.0.0.1:PORT`, for the checks' ARM URL
+    /// setting.
+    pub fn arm_url(&self) -> String {
+        self.context.arm_base.clone()
     }
 
     /// Returns the path of the lab CA in PEM; clients must trust it in TLS mode.
@@ -350,6 +374,41 @@ impl Lab {
         self.context.settings.current()
     }
 
+    /// Switches what the ARM listener describes; the registry scenario stays.
+    pub fn set_arm_scenario(&self, scenario: ArmScenario) {
+        self.context.settings.set_arm(scenario);
+        tracing::info!(arm_scenario = %scenario, "ARM scenario switched");
+    }
+
+    /// Switches to the ARM scenario called `name` (as `lab list` prints it). Errors name the
+    /// value when it is unknown.
+    pub fn set_arm_scenario_named(&self, name: &str) -> anyhow::Result<()> {
+        self.set_arm_scenario(name.parse()?);
+        Ok(())
+    }
+
+    /// Returns the ARM scenario in force.
+    pub fn arm_scenario(&self) -> ArmScenario {
+        self.context.settings.arm()
+    }
+
+    /// Returns a lab-signed ARM access token for the lab's tenant, which the ARM listener
+    /// accepts (or rejects as expired).
+    pub fn arm_token(&self, expired: bool) -> String {
+        self.arm_token_for(crate::context::ARM_AUDIENCE, expired)
+    }
+
+    /// Returns a lab-signed ARM access token with `audience` as its `aud` claim, which the ARM
+    /// listener rejects unless it is one of [`arm::ALLOWED_AUDIENCES`].
+    pub fn arm_token_for(&self, audience: &str, expired: bool) -> String {
+        self.context.arm_token(
+            arm::resources::TENANT_ID,
+            &control::default_object_id(),
+            audience,
+            expired,
+        )
+    }
+
     /// Returns a lab-signed "AAD" access token that the exchange accepts (or rejects as expired).
     pub fn aad_token(&self, tenant: &str, object_id: &str, expired: bool) -> String {
         self.context.aad_token(tenant, object_id, expired)
@@ -362,6 +421,8 @@ impl Lab {
             "scheme": self.scheme(),
             "storage": self.storage.to_string(),
             "control": self.control_url(),
+            "arm_url": self.arm_url(),
+            "arm_scenario": self.arm_scenario().name(),
             "ca_pem": self.ca_pem_path,
             "admin": self.admin(),
             "token_user": self.token_user(),
@@ -414,11 +475,11 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(listener.local_addr()?.port())
 }
 
-/// Runs the three servers on a runtime in their own thread, so the lab works from synchronous
+/// Runs the four servers on a runtime in their own thread, so the lab works from synchronous
 /// and asynchronous tests alike. Returns the shutdown sender and the thread handle.
 fn spawn_servers(
     context: Arc<Context>,
-    [login, storage, control]: [StdListener; 3],
+    [login, storage, control, arm]: [StdListener; 4],
     tls: Option<Arc<rustls::ServerConfig>>,
 ) -> anyhow::Result<(tokio::sync::oneshot::Sender<()>, JoinHandle<()>)> {
     let (shutdown, shutdown_signal) = tokio::sync::oneshot::channel::<()>();
@@ -443,9 +504,10 @@ fn spawn_servers(
                         tokio::net::TcpListener::from_std(login)?,
                         tokio::net::TcpListener::from_std(storage)?,
                         tokio::net::TcpListener::from_std(control)?,
+                        tokio::net::TcpListener::from_std(arm)?,
                     ))
                 })();
-                let (login, storage, control) = match listeners {
+                let (login, storage, control, arm) = match listeners {
                     Ok(listeners) => listeners,
                     Err(error) => {
                         let _ = ready.send(Err(anyhow!(
@@ -469,9 +531,10 @@ fn spawn_servers(
                 tokio::spawn(server::serve(
                     "control",
                     control,
-                    control::app(context),
+                    control::app(context.clone()),
                     None,
                 ));
+                tokio::spawn(server::serve("arm", arm, arm::app(context), None));
                 let _ = ready.send(Ok(()));
                 let _ = shutdown_signal.await;
             });

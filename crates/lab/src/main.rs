@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use acr_health_lab::{Lab, LabConfig, Mode, Scenario};
+use acr_health_lab::{ArmScenario, Lab, LabConfig, Mode, Scenario};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
@@ -19,9 +19,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print every scenario: what it imitates and the code the checks must report.
+    /// Print every registry scenario, then every ARM scenario: what it imitates and the code the
+    /// checks must report.
     List,
     /// Start the lab, print one JSON line with its addresses and credentials, run until SIGINT or SIGTERM.
+    #[command(visible_alias = "serve")]
     Up(UpArgs),
 }
 
@@ -30,6 +32,9 @@ struct UpArgs {
     /// Scenario to start with (see `lab list`).
     #[arg(long, default_value = "healthy")]
     scenario: String,
+    /// What the ARM listener describes (see the ARM scenarios in `lab list`).
+    #[arg(long, default_value = "found")]
+    arm_scenario: String,
     /// Serve plain HTTP (the default), which any browser reaches without trusting a CA.
     #[arg(long, conflicts_with = "tls")]
     plain_http: bool,
@@ -51,6 +56,10 @@ struct UpArgs {
     /// Control API port on 127.0.0.1; 0 picks an ephemeral port.
     #[arg(long, default_value_t = 5100)]
     control_port: u16,
+    /// ARM listener port on 127.0.0.1, printed as `arm_url`. Ephemeral by default, so labs
+    /// started with ephemeral ports never compete for it.
+    #[arg(long, default_value_t = 0)]
+    arm_port: u16,
     /// Directory for config, storage, CA and logs; kept after exit. Defaults to a new directory
     /// under the system temporary directory.
     #[arg(long)]
@@ -72,6 +81,11 @@ fn main() -> ExitCode {
             for (scenario, _) in Scenario::ALL {
                 println!("{}", scenario.describe());
             }
+            println!();
+            println!("ARM scenarios (--arm-scenario):");
+            for (scenario, _) in ArmScenario::ALL {
+                println!("{}", scenario.describe());
+            }
             ExitCode::SUCCESS
         }
         Command::Up(args) => match up(args) {
@@ -86,6 +100,7 @@ fn main() -> ExitCode {
 
 fn up(args: UpArgs) -> anyhow::Result<()> {
     let scenario: Scenario = args.scenario.parse()?;
+    let arm_scenario: ArmScenario = args.arm_scenario.parse()?;
     let state_dir = match args.state_dir {
         Some(dir) => dir,
         None => tempfile::Builder::new()
@@ -95,12 +110,14 @@ fn up(args: UpArgs) -> anyhow::Result<()> {
     };
     let config = LabConfig {
         scenario,
+        arm_scenario,
         mode: if args.tls { Mode::Tls } else { Mode::PlainHttp },
         latency_ms: args.latency_ms,
         skew_minutes: args.skew_minutes,
         login_port: args.login_port,
         storage_port: args.storage_port,
         control_port: args.control_port,
+        arm_port: args.arm_port,
         state_dir: Some(state_dir),
     };
     let lab = Lab::start(config)?;

@@ -1,10 +1,12 @@
-//! The settings a running lab switches at run time: scenario, latency and clock skew.
+//! The settings a running lab switches at run time: scenario, latency, clock skew and the ARM
+//! scenario.
 
 use std::sync::RwLock;
 use std::time::{Duration, SystemTime};
 
 use serde::{Serialize, Serializer};
 
+use crate::arm::scenario::ArmScenario;
 use crate::scenario::Scenario;
 
 /// The behaviour in force for every request the lab serves.
@@ -27,6 +29,8 @@ pub struct NeedsTls(pub &'static str);
 #[derive(Debug)]
 pub struct Settings {
     current: RwLock<Current>,
+    /// Kept apart from [`Current`], whose fields callers construct, so that ARM stays optional.
+    arm: RwLock<ArmScenario>,
     /// Whether the lab serves TLS, which the `tls-*` scenarios require.
     tls: bool,
 }
@@ -36,6 +40,7 @@ impl Settings {
     pub fn new(initial: Current, tls: bool) -> Result<Self, NeedsTls> {
         let settings = Self {
             current: RwLock::new(initial),
+            arm: RwLock::new(ArmScenario::default()),
             tls,
         };
         settings.set(initial)?;
@@ -60,6 +65,22 @@ impl Settings {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
         Ok(())
+    }
+
+    /// Returns the ARM scenario in force.
+    pub fn arm(&self) -> ArmScenario {
+        *self
+            .arm
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Replaces the ARM scenario in force.
+    pub fn set_arm(&self, next: ArmScenario) {
+        *self
+            .arm
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
     }
 
     /// Returns the registry's notion of now: the real clock, moved by the skew in the

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use acr_health_lab::{Lab, LabConfig, Scenario};
+use acr_health_lab::{ArmScenario, Lab, LabConfig, Scenario};
 
 fn alive(pid: u32) -> bool {
     // A reaped process has no /proc entry; a zombie would still show, so read its state.
@@ -112,9 +112,16 @@ fn cli_list_prints_every_scenario() {
         .unwrap();
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(text.lines().count(), Scenario::ALL.len());
-    assert!(text.lines().any(|line| line.starts_with("firewall-v2 ")
+    let (registry, arm) = text
+        .split_once("\n\nARM scenarios (--arm-scenario):\n")
+        .expect("an ARM section after a blank line");
+    assert_eq!(registry.lines().count(), Scenario::ALL.len());
+    assert!(registry.lines().any(|line| line.starts_with("firewall-v2 ")
         && line.ends_with("-> CONNECTIVITY_FORBIDDEN_ERROR")));
+    assert_eq!(arm.lines().count(), ArmScenario::ALL.len());
+    assert!(arm
+        .lines()
+        .any(|line| line.starts_with("cmk-deleted ") && line.ends_with("-> CMK_ERROR")));
 }
 
 #[test]
@@ -166,6 +173,11 @@ fn cli_up_prints_json_and_stops_on_sigterm() {
         .as_str()
         .unwrap()
         .starts_with("http://127.0.0.1:"));
+    assert!(summary["arm_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://127.0.0.1:"));
+    assert_eq!(summary["arm_scenario"], "found");
     assert!(Path::new(summary["ca_pem"].as_str().unwrap()).exists());
 
     // The distribution child is the one whose command line names this state dir.
