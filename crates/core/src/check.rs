@@ -39,11 +39,20 @@ pub enum CheckId {
     NotaryVersion,
     /// The customer-managed-key identity of the registry, through Azure Resource Manager.
     EncryptionIdentity,
+    /// The ARM access token: its claims, then whether Azure Resource Manager accepts it.
+    ArmToken,
+    /// The registry resource, found by name across the token's subscriptions.
+    ArmRegistry,
+    /// Public network access, the default action and the IP rules of the registry.
+    NetworkRules,
+    /// The registry's private endpoints and the addresses their DNS names must resolve to.
+    PrivateEndpoints,
 }
 
 impl CheckId {
-    /// Every check, in report order.
-    pub const ALL: [CheckId; 19] = [
+    /// Every check, in declaration order. New checks are appended, because the position of a
+    /// variant is its number in share links.
+    pub const ALL: [CheckId; 23] = [
         CheckId::LoginServer,
         CheckId::Dns,
         CheckId::Proxy,
@@ -63,6 +72,10 @@ impl CheckId {
         CheckId::HelmVersion,
         CheckId::NotaryVersion,
         CheckId::EncryptionIdentity,
+        CheckId::ArmToken,
+        CheckId::ArmRegistry,
+        CheckId::NetworkRules,
+        CheckId::PrivateEndpoints,
     ];
 
     /// Returns the stable identifier used in JSON and in `--output json`, such as `aad_exchange`.
@@ -87,6 +100,10 @@ impl CheckId {
             CheckId::HelmVersion => "helm_version",
             CheckId::NotaryVersion => "notary_version",
             CheckId::EncryptionIdentity => "encryption_identity",
+            CheckId::ArmToken => "arm_token",
+            CheckId::ArmRegistry => "arm_registry",
+            CheckId::NetworkRules => "network_rules",
+            CheckId::PrivateEndpoints => "private_endpoints",
         }
     }
 
@@ -132,6 +149,14 @@ impl CheckId {
             (CheckId::NotaryVersion, Ko) => "Notary 버전",
             (CheckId::EncryptionIdentity, En) => "Encryption key identity",
             (CheckId::EncryptionIdentity, Ko) => "암호화 키 ID",
+            (CheckId::ArmToken, En) => "ARM access token",
+            (CheckId::ArmToken, Ko) => "ARM 액세스 토큰",
+            (CheckId::ArmRegistry, En) => "Registry in Azure",
+            (CheckId::ArmRegistry, Ko) => "Azure의 레지스트리",
+            (CheckId::NetworkRules, En) => "Network rules",
+            (CheckId::NetworkRules, Ko) => "네트워크 규칙",
+            (CheckId::PrivateEndpoints, En) => "Private endpoints",
+            (CheckId::PrivateEndpoints, Ko) => "프라이빗 엔드포인트",
         }
     }
 }

@@ -51,6 +51,8 @@ pub enum Code {
     ClockSkew,
     #[serde(rename = "CONNECTIVITY_DATA_ENDPOINT_ERROR")]
     ConnectivityDataEndpoint,
+    #[serde(rename = "ARM_TOKEN_ERROR")]
+    ArmToken,
 }
 
 /// How much a code blocks the user's work.
@@ -64,7 +66,7 @@ pub enum Severity {
 
 impl Code {
     /// Every code, in catalog order.
-    pub const ALL: [Code; 21] = [
+    pub const ALL: [Code; 22] = [
         Code::DockerCommand,
         Code::DockerDaemon,
         Code::DockerVersion,
@@ -86,6 +88,7 @@ impl Code {
         Code::ConnectivityTooManyRequests,
         Code::ClockSkew,
         Code::ConnectivityDataEndpoint,
+        Code::ArmToken,
     ];
 
     /// Returns the code as written in reports and in the error reference, such as
@@ -113,6 +116,7 @@ impl Code {
             Code::ConnectivityTooManyRequests => "CONNECTIVITY_TOOMANYREQUESTS_ERROR",
             Code::ClockSkew => "CLOCK_SKEW_ERROR",
             Code::ConnectivityDataEndpoint => "CONNECTIVITY_DATA_ENDPOINT_ERROR",
+            Code::ArmToken => "ARM_TOKEN_ERROR",
         }
     }
 
@@ -130,6 +134,7 @@ impl Code {
                 | Code::ConnectivityTooManyRequests
                 | Code::ClockSkew
                 | Code::ConnectivityDataEndpoint
+                | Code::ArmToken
         )
     }
 }

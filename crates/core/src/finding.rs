@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{environment::EnvironmentFinding, registry::RegistryFinding};
+use crate::rules::{arm::ArmFinding, environment::EnvironmentFinding, registry::RegistryFinding};
 use crate::Lang;
 
 /// Renders a value as a sentence in a language.
@@ -21,6 +21,9 @@ pub enum Finding {
     Registry(RegistryFinding),
     /// The machine: Docker, Helm, Notary, DNS, TLS and proxy, seen by the helper.
     Environment(EnvironmentFinding),
+    /// Azure Resource Manager: the ARM token, the registry resource, network rules, private
+    /// endpoints and the customer-managed key's identity.
+    Arm(ArmFinding),
 }
 
 impl Localize for Finding {
@@ -28,6 +31,7 @@ impl Localize for Finding {
         match self {
             Finding::Registry(finding) => finding.localize(lang),
             Finding::Environment(finding) => finding.localize(lang),
+            Finding::Arm(finding) => finding.localize(lang),
         }
     }
 }
@@ -41,5 +45,11 @@ impl From<RegistryFinding> for Finding {
 impl From<EnvironmentFinding> for Finding {
     fn from(finding: EnvironmentFinding) -> Finding {
         Finding::Environment(finding)
+    }
+}
+
+impl From<ArmFinding> for Finding {
+    fn from(finding: ArmFinding) -> Finding {
+        Finding::Arm(finding)
     }
 }

@@ -368,3 +368,22 @@ pub(super) const CONNECTIVITY_DATA_ENDPOINT: Text = Text {
          as well: `nslookup <registry>.<region>.data.azurecr.io`.",
     ],
 };
+
+pub(super) const ARM_TOKEN: Text = Text {
+    title: "ARM access token unusable",
+    meaning: "The access token for Azure Resource Manager (ARM) has expired, is for another \
+        resource than ARM, or was rejected by ARM; the finding names which. Without it the \
+        registry's settings in Azure (network rules, private endpoints, encryption key) cannot \
+        be read, so those checks did not run.",
+    fixes: &[
+        "Get a fresh token for ARM and paste it again: \
+         `az account get-access-token --resource https://management.azure.com/ --query accessToken --output tsv`.",
+        "For Azure China or Azure US Government, request the token for that cloud's ARM \
+         (`https://management.chinacloudapi.cn/` or `https://management.usgovcloudapi.net/`) \
+         and pick the same cloud here.",
+        "Paste the whole token: it is three parts separated by dots, with no `Bearer ` prefix \
+         and no quotes.",
+        "With the helper, let it use your Azure CLI sign-in instead: run `az login`, then tick \
+         the option to use your az login.",
+    ],
+};

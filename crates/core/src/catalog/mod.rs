@@ -215,6 +215,14 @@ static ENTRIES: [Entry; Code::ALL.len()] = [
         en: en::CONNECTIVITY_DATA_ENDPOINT,
         ko: ko::CONNECTIVITY_DATA_ENDPOINT,
     },
+    // Without a usable ARM token none of the ARM checks run, but the registry itself may work.
+    // The registry checks decide whether pulls and pushes fail.
+    Entry {
+        code: Code::ArmToken,
+        severity: Severity::Warning,
+        en: en::ARM_TOKEN,
+        ko: ko::ARM_TOKEN,
+    },
 ];
 
 // Proves at compile time what `entry` relies on: entry number `index` is the code whose

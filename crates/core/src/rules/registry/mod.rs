@@ -11,7 +11,7 @@ mod challenge;
 mod clock;
 mod credential;
 mod data_path;
-mod evidence;
+pub(crate) mod evidence;
 mod exchange;
 mod finding;
 mod login_server;
