@@ -42,7 +42,7 @@ pub enum Mode {
 #[derive(Clone, Debug)]
 pub struct LabConfig {
     pub scenario: Scenario,
-    /// What the ARM listener describes.
+    /// The registry state the ARM listener describes.
     pub arm_scenario: ArmScenario,
     pub mode: Mode,
     /// Delay before every response, in milliseconds.

@@ -32,7 +32,7 @@ struct UpArgs {
     /// Scenario to start with (see `lab list`).
     #[arg(long, default_value = "healthy")]
     scenario: String,
-    /// What the ARM listener describes (see the ARM scenarios in `lab list`).
+    /// ARM scenario to start with: the registry state the ARM listener describes (see `lab list`).
     #[arg(long, default_value = "found")]
     arm_scenario: String,
     /// Serve plain HTTP (the default), which any browser reaches without trusting a CA.

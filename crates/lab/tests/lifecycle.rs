@@ -135,6 +135,54 @@ fn cli_unknown_scenario_fails() {
 }
 
 #[test]
+fn cli_unknown_arm_scenario_fails() {
+    let output = Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args(["up", "--arm-scenario", "cmk-lost"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("'cmk-lost'"));
+}
+
+#[test]
+fn cli_serve_starts_arm_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args([
+            "serve",
+            "--arm-scenario",
+            "cmk-deleted",
+            "--login-port",
+            "0",
+            "--storage-port",
+            "0",
+            "--control-port",
+            "0",
+            "--state-dir",
+        ])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|error| panic!("{error}: {line:?}"));
+    assert_eq!(summary["arm_scenario"], "cmk-deleted");
+    assert!(status.success(), "{status}");
+}
+
+#[test]
 fn cli_up_prints_json_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_lab"))

@@ -1,4 +1,4 @@
-//! Bearer token validation as ARM does it, with ARM's 401 answers.
+//! Bearer token validation as ARM does it, with ARM's 401 responses.
 //!
 //! ARM tokens are the lab's "AAD" tokens: ES256 JWTs from the AAD signer, so one lab-minted
 //! token works both at ARM and at the registry's exchange, as a real ARM token does. Validation
@@ -29,7 +29,7 @@ pub struct Caller {
     pub tenant: String,
 }
 
-/// Why ARM rejects a request before looking at its path.
+/// The reason ARM rejects a request before it reads the path.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rejection {
     /// No `Authorization` header.
@@ -90,8 +90,8 @@ pub fn authenticate(signer: &Signer, headers: &HeaderMap) -> Result<Caller, Reje
 }
 
 impl Rejection {
-    /// Builds ARM's 401 answer: an error body and a `WWW-Authenticate` header that repeats the
-    /// message.
+    /// Builds ARM's 401 response: an error body and a `WWW-Authenticate` header that repeats
+    /// the message.
     pub fn into_response(self) -> Response {
         let (code, message) = match self {
             Rejection::Missing => (

@@ -1,4 +1,4 @@
-//! CORS as ARM sends it: any origin is echoed, preflights are answered before authentication,
+//! CORS as ARM sends it: any origin is echoed, preflights get a response before authentication,
 //! and no credentials are allowed, because ARM's callers authenticate with bearer tokens.
 
 use axum::extract::Request;
@@ -10,7 +10,7 @@ const ALLOWED_METHODS: &str = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 const DEFAULT_ALLOWED_HEADERS: &str = "Authorization, Content-Type, Accept";
 const EXPOSED_HEADERS: &str = "WWW-Authenticate, Retry-After, Content-Length";
 
-/// Answers preflights and adds `Access-Control-Allow-Origin` to every other response that
+/// Responds to preflights and adds `Access-Control-Allow-Origin` to every other response that
 /// carries an `Origin`.
 pub async fn layer(request: Request, next: Next) -> Response {
     let origin = request.headers().get(header::ORIGIN).cloned();
@@ -24,7 +24,7 @@ pub async fn layer(request: Request, next: Next) -> Response {
     response
 }
 
-/// Responds to a preflight, allowing the method and headers it asks for.
+/// Responds to a preflight, allowing the method and the headers it requests.
 fn preflight(origin: Option<HeaderValue>, request_headers: &HeaderMap) -> Response {
     let allowed_headers = request_headers
         .get(header::ACCESS_CONTROL_REQUEST_HEADERS)

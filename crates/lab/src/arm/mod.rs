@@ -2,7 +2,7 @@
 //! registry list, and the registry, private endpoint and user-assigned identity resources the
 //! ARM checks read, shaped by the ARM scenario in force.
 //!
-//! Like ARM it answers CORS preflights for any origin before authentication (its callers send
+//! Like ARM it responds to CORS preflights for any origin before authentication (its callers send
 //! bearer tokens, never cookies), rejects requests without a valid token with 401 and an error
 //! code that names the cause, requires `api-version`, matches paths without regard to case, and
 //! pages lists with `nextLink`. Both lists have two pages, so a client that ignores `nextLink`
@@ -51,7 +51,7 @@ pub fn arm_error(status: StatusCode, code: &str, message: &str) -> Response {
     json_response(status, body.to_string())
 }
 
-/// The parts of a request that decide the answer.
+/// The parts of a request that decide the response.
 struct ArmRequest {
     /// Path segments, lower-cased, because ARM matches paths without regard to case.
     segments: Vec<String>,

@@ -16,10 +16,10 @@ use super::scenario::ArmScenario;
 pub const REGISTRY_NAME: &str = "labreg";
 /// The tenant of both subscriptions, and of ARM tokens minted without a tenant.
 pub const TENANT_ID: &str = "3b5c1e2a-0d6f-4c1e-9a7b-1a2b3c4d5e6f";
-/// The first subscription listed. It holds no registry, so a search must go on to the next.
+/// The first subscription listed. It contains no registry, so a search must go on to the next.
 pub const EMPTY_SUBSCRIPTION_ID: &str = "6f1c2b9e-5a4d-4e3b-8c2a-1d0e9f8a7b61";
 pub const EMPTY_SUBSCRIPTION_NAME: &str = "Lab Empty Subscription";
-/// The second subscription, listed on the second page. It holds `labreg` and a decoy.
+/// The second subscription, listed on the second page. It contains `labreg` and a decoy.
 pub const REGISTRY_SUBSCRIPTION_ID: &str = "c4a8e2f0-3b7d-4a91-9e65-2f1b0d3c8e47";
 pub const REGISTRY_SUBSCRIPTION_NAME: &str = "Lab Registry Subscription";
 pub const RESOURCE_GROUP: &str = "lab-rg";
@@ -43,7 +43,7 @@ pub const DENYING_IP_RULE: &str = "203.0.113.0/24";
 /// The IP rule that contains the lab's clients.
 pub const ALLOWING_IP_RULE: &str = "127.0.0.1";
 
-/// What a running lab contributes to its ARM documents.
+/// The values of a running lab that its ARM documents contain.
 #[derive(Clone, Debug)]
 pub struct LabFacts {
     /// The base URL of the ARM listener, for `nextLink`.
@@ -312,7 +312,7 @@ fn registry_identity(scenario: ArmScenario) -> Option<Value> {
 }
 
 /// Returns the registry's `encryption`. With the system-assigned identity, the key vault
-/// properties carry no `identity`: that field holds the client id of a user-assigned identity.
+/// properties carry no `identity`: that field contains the client id of a user-assigned identity.
 fn encryption(scenario: ArmScenario) -> Value {
     let mut key_vault = json!({
         "keyIdentifier": KEY_IDENTIFIER,

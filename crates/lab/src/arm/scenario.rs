@@ -28,7 +28,7 @@ pub enum ArmScenario {
     PrivateEndpointMismatch,
 }
 
-/// What an ARM scenario imitates and what the checks must report for it.
+/// The documentation of an ARM scenario: what it imitates and what the checks must report.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct ArmScenarioInfo {
     pub name: &'static str,
@@ -37,7 +37,7 @@ pub struct ArmScenarioInfo {
     /// `None` when every ARM check passes or is skipped.
     pub check: Option<&'static str>,
     /// The code the helper must report, spelled as the catalog spells it. The helper compares
-    /// DNS answers, so it sees everything the page sees and more.
+    /// DNS results, so it reports everything the page reports and more.
     pub expected_code: Option<&'static str>,
     /// The code the page must report. It differs from `expected_code` only where the verdict
     /// needs the machine's DNS answer, which a browser cannot read.
