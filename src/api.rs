@@ -5,11 +5,18 @@
 //! Reports cross into JavaScript as plain objects with the layout of `--output json`.
 //!
 //! - `runChecks(options)`: runs the browser's checks and resolves to the report. `options` is
-//!   `{registry, cloud?, credential?, timeoutMs?, repository?, onProgress?}`; `credential` is
+//!   `{registry, cloud?, credential?, timeoutMs?, repository?, armToken?, armUrl?,
+//!   armRegistry?, onProgress?}`; `credential` is
 //!   `{kind: "anonymous"}`, `{kind: "password", username, password}`,
 //!   `{kind: "aad_token", token, tenant?}` or `{kind: "refresh_token", token}`; `onProgress`
-//!   is called with each result as it finishes. An input that names no registry gives a report
-//!   whose login server check failed; invalid options reject the promise.
+//!   is called with each result as it finishes. With `armToken` (an Azure Resource Manager
+//!   access token, such as a portal holds) the ARM checks run beside the registry checks:
+//!   `armUrl` moves them off the cloud's default ARM address (only the Azure clouds' ARM hosts
+//!   and loopback are accepted), `armRegistry` names the registry in Azure when its login
+//!   server does not. The token is used for those requests only and is not in the report. An
+//!   input that names no registry gives a report whose login server check failed; invalid
+//!   options (an unknown cloud, an `armUrl` on another host) reject the promise before any
+//!   request.
 //! - `decodeShareLink(link, lang?)`: returns the report in a share link (a whole link, a
 //!   fragment or the payload), or throws an `Error` whose `code` names the `ShareError`.
 //! - `shareLink(report, pageUrl)`: returns the share link of a report for the page at `pageUrl`.
@@ -20,6 +27,7 @@ use std::rc::Rc;
 
 use acr_health_core::parse::registry_input::Cloud;
 use acr_health_core::report::REPORT_FORMAT;
+use acr_health_core::rules::arm::arm_base_url;
 use acr_health_core::rules::registry::{login_server, Credential, RegistryRun, RunOptions};
 use acr_health_core::share::{self, ShareError};
 use acr_health_core::{CheckResult, Lang, Localize, Report, Side};
@@ -29,10 +37,13 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
+use crate::components::arm_fields::ArmForm;
+use crate::page_url::ArmUrl;
 use crate::probe::clock::wall_clock_ms;
 use crate::probe::fetch::error_message;
-use crate::probe::reachability;
 use crate::probe::registry::{drive, Progress};
+use crate::probe::{arm, reachability};
+use crate::run::browser_arm_run;
 use crate::share::view::{ReportView, ReportViewProps};
 use crate::share::{current_browser, TOOL_VERSION};
 
@@ -63,6 +74,12 @@ struct RunChecksOptions {
     timeout_ms: Option<u32>,
     #[serde(default)]
     repository: Option<String>,
+    #[serde(default)]
+    arm_token: Option<String>,
+    #[serde(default)]
+    arm_url: Option<String>,
+    #[serde(default)]
+    arm_registry: Option<String>,
 }
 
 fn lang_or_default(tag: Option<&str>) -> Lang {
@@ -100,6 +117,19 @@ pub async fn run_checks(options: JsValue) -> Result<JsValue, JsValue> {
             js_error(&format!("unknown cloud {name:?}; use AzureCloud, AzureChinaCloud or AzureUSGovernment"), "InvalidOptions")
         })?,
     };
+    // A rejected ARM address rejects the call, because the caller's token must not go to a
+    // default host it did not request either.
+    let arm_url = match options.arm_url.as_deref() {
+        None => ArmUrl::Default,
+        Some(url) => ArmUrl::Given(arm_base_url(url).map_err(|error| {
+            js_error(&format!("invalid armUrl {url:?}: {}", error.localize(Lang::En)), "InvalidOptions")
+        })?),
+    };
+    let arm_form = ArmForm {
+        token: options.arm_token.unwrap_or_default(),
+        registry: options.arm_registry.unwrap_or_default(),
+        from_az: false,
+    };
     let timeout_ms = options.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS).max(1);
     let started_at_ms = wall_clock_ms();
 
@@ -131,15 +161,26 @@ pub async fn run_checks(options: JsValue) -> Result<JsValue, JsValue> {
         }
         let credential = options.credential.unwrap_or(Credential::Anonymous);
         let run = RegistryRun::new(server.clone(), credential, run_options);
-        let reach = reachability::probe(server, timeout_ms);
-        let chain = drive(run, timeout_ms, |progress| {
+        let mut arm_run = browser_arm_run(server, cloud, &arm_form, &arm_url, started_at_ms);
+        let report = |progress| {
             if let Progress::Finished(result) = progress {
                 record(result);
             }
-        });
-        let (reached, ()) = join!(reach, chain);
+        };
+        let reach = reachability::probe(server, timeout_ms);
+        let chain = drive(run, timeout_ms, &report);
+        let arm_requests = async {
+            if let Some(arm_run) = arm_run.as_mut() {
+                arm::drive_requests(arm_run, timeout_ms, &report).await;
+            }
+        };
+        let (reached, (), ()) = join!(reach, chain, arm_requests);
         let reached = reached.map_err(|error| js_error(&error_message(&error), "BrowserError"))?;
         record(reached);
+        if let Some(arm_run) = arm_run.as_mut() {
+            let seen = results.borrow().clone();
+            arm::finish(arm_run, &seen, &report);
+        }
     }
 
     let mut results = results.take();

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use acr_health_core::{CheckId, CheckResult, Lang, Side, Status};
+use acr_health_core::{CheckId, CheckResult, Lang, Localize, Side, Status};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -17,7 +17,7 @@ use crate::components::results::Results;
 use crate::components::summary::Summary;
 use crate::helper::HelperError;
 use crate::i18n::Ui;
-use crate::page_url::{PageParams, ParamError};
+use crate::page_url::{ArmUrl, PageParams, ParamError};
 
 /// One line of the check list: a check on one side, before and after it has a result.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,6 +74,8 @@ pub enum HelperStatus {
         port: u16,
         /// Whether the page holds the pairing secret needed to start the helper's checks.
         paired: bool,
+        /// Whether the helper runs ARM checks (its capabilities say `arm: true`).
+        arm: bool,
     },
     /// Something responded on the helper's port, but the page could not use it. `version` is
     /// empty when the capabilities could not be read.
@@ -384,6 +386,12 @@ pub fn App(props: &AppProps) -> Html {
                     initial_registry={props.params.registry.clone().unwrap_or_default()}
                     initial_cloud={props.params.cloud.clone()}
                     autorun={props.params.autorun}
+                    initial_arm_registry={props.params.arm_registry.clone()}
+                    helper_can_use_az={matches!(state.helper, HelperStatus::Found { paired: true, arm: true, .. })}
+                    arm_url={match &props.params.arm_url {
+                        ArmUrl::Given(url) => Some(url.clone()),
+                        ArmUrl::Default | ArmUrl::Refused => None,
+                    }}
                     running={state.is_running()}
                     {onrun}
                 />
@@ -401,6 +409,14 @@ fn param_error_view(error: &ParamError, lang: Lang) -> Html {
         ParamError::HelperPort(value) => (Ui::InvalidHelperPort, value),
         ParamError::Lang(value) => (Ui::InvalidLang, value),
         ParamError::Theme(value) => (Ui::InvalidTheme, value),
+        ParamError::ArmUrl(value, reason) => {
+            return html! {
+                <p id="arm-url-refused" class="notice" role="alert">
+                    { Ui::InvalidArmUrl.text(lang) }{ " " }<code>{ value }</code>
+                    { " " }{ reason.localize(lang) }
+                </p>
+            };
+        }
     };
     html! {
         <p class="notice" role="alert">{ key.text(lang) }{ " " }<code>{ value }</code></p>

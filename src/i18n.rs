@@ -56,11 +56,22 @@ pub enum Ui {
     InvalidLang,
     BrowserError,
     InvalidTheme,
+    ArmGroup,
+    ArmGroupHint,
+    ArmToken,
+    ArmTokenHint,
+    ArmRegistry,
+    ArmRegistryHint,
+    ArmRegistryByLoginServer,
+    ArmFromAz,
+    ArmFromAzHint,
+    ArmUrlInUse,
+    InvalidArmUrl,
 }
 
 impl Ui {
     /// Every entry, so that tests can walk the whole table.
-    pub const ALL: [Ui; 48] = [
+    pub const ALL: [Ui; 59] = [
         Ui::Title,
         Ui::Tagline,
         Ui::Language,
@@ -109,6 +120,17 @@ impl Ui {
         Ui::InvalidLang,
         Ui::BrowserError,
         Ui::InvalidTheme,
+        Ui::ArmGroup,
+        Ui::ArmGroupHint,
+        Ui::ArmToken,
+        Ui::ArmTokenHint,
+        Ui::ArmRegistry,
+        Ui::ArmRegistryHint,
+        Ui::ArmRegistryByLoginServer,
+        Ui::ArmFromAz,
+        Ui::ArmFromAzHint,
+        Ui::ArmUrlInUse,
+        Ui::InvalidArmUrl,
     ];
 
     /// Returns the text in `lang`.
@@ -215,6 +237,32 @@ impl Ui {
             Ui::BrowserError => (
                 "The browser refused an operation the checks need, so some results may be missing:",
                 "브라우저가 점검에 필요한 동작을 거부해서 일부 결과가 빠졌을 수 있습니다:",
+            ),
+            Ui::ArmGroup => ("Azure Resource Manager (optional)", "Azure Resource Manager (선택)"),
+            Ui::ArmGroupHint => (
+                "With an ARM access token the checks also read the registry's settings in Azure: its login server, network rules, private endpoints and encryption identity.",
+                "ARM 액세스 토큰이 있으면 Azure에 저장된 레지스트리 설정(로그인 서버, 네트워크 규칙, 프라이빗 엔드포인트, 암호화용 ID)도 함께 확인합니다.",
+            ),
+            Ui::ArmToken => ("ARM access token", "ARM 액세스 토큰"),
+            Ui::ArmTokenHint => (
+                "The accessToken that az account get-access-token prints (ARM is its default resource). It is sent only to the ARM address below and kept in this tab's memory.",
+                "az account get-access-token 출력의 accessToken 값을 붙여 넣으세요(기본 리소스가 ARM입니다). 아래 ARM 주소로만 보내고 이 탭의 메모리에만 둡니다.",
+            ),
+            Ui::ArmRegistry => ("Registry name in Azure", "Azure의 레지스트리 이름"),
+            Ui::ArmRegistryHint => (
+                "Leave it empty to use the name in the login server; for any other host the registry is found by its login server.",
+                "비워 두면 로그인 서버 주소에 든 이름을 씁니다. 다른 호스트라면 로그인 서버 값이 같은 레지스트리를 찾습니다.",
+            ),
+            Ui::ArmRegistryByLoginServer => ("found by its login server", "로그인 서버로 찾음"),
+            Ui::ArmFromAz => ("Let the helper use my az login", "헬퍼가 내 az 로그인을 쓰도록 허용"),
+            Ui::ArmFromAzHint => (
+                "The helper runs az account get-access-token on this machine and keeps the token to itself.",
+                "헬퍼가 이 머신에서 az account get-access-token을 실행합니다. 토큰은 헬퍼 밖으로 나오지 않습니다.",
+            ),
+            Ui::ArmUrlInUse => ("ARM requests go to", "ARM 요청 주소:"),
+            Ui::InvalidArmUrl => (
+                "The address has an arm_url that no ARM token may be sent to, so the ARM checks will not run:",
+                "주소의 arm_url은 ARM 토큰을 보낼 수 없는 곳이라 ARM 점검을 하지 않습니다:",
             ),
         }
     }

@@ -3,6 +3,7 @@
 //! embedding (`embedder=`) and share link (`report=`) parameters are read by `embed` and
 //! `share`.
 
+use acr_health_core::rules::arm::{arm_base_url, ArmUrlError};
 use acr_health_core::Lang;
 use wasm_bindgen::JsValue;
 use web_sys::UrlSearchParams;
@@ -29,6 +30,24 @@ pub struct PageParams {
     pub theme: Option<&'static str>,
     /// `pair=` in the fragment: the secret the helper printed, needed to run its checks.
     pub pairing_secret: Option<String>,
+    /// `arm_url=`: where ARM requests go instead of the cloud's default.
+    pub arm_url: ArmUrl,
+    /// `arm_registry=`: the registry's name in Azure, filled into the form.
+    pub arm_registry: Option<String>,
+}
+
+/// The ARM base URL the address names. An ARM token is a bearer credential for a whole
+/// tenant's resources, so an address that names a host the core rejects turns the ARM checks
+/// off rather than falling back to another host.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ArmUrl {
+    /// No `arm_url=`: the default of the registry's cloud.
+    #[default]
+    Default,
+    /// A URL the core accepted, normalized (no trailing slash).
+    Given(String),
+    /// An `arm_url=` the core rejected, so no ARM request may be sent.
+    Refused,
 }
 
 impl std::fmt::Debug for PageParams {
@@ -43,6 +62,8 @@ impl std::fmt::Debug for PageParams {
             .field("helper_port_given", &self.helper_port_given)
             .field("theme", &self.theme)
             .field("paired", &self.pairing_secret.is_some())
+            .field("arm_url", &self.arm_url)
+            .field("arm_registry", &self.arm_registry)
             .finish()
     }
 }
@@ -54,6 +75,8 @@ pub enum ParamError {
     HelperPort(String),
     Lang(String),
     Theme(String),
+    /// `arm_url=` as written, and why the core rejected it.
+    ArmUrl(String, ArmUrlError),
 }
 
 impl PageParams {
@@ -106,6 +129,17 @@ impl PageParams {
             Some("1" | "true" | "yes" | "")
         );
 
+        let arm_url = match query.get("arm_url") {
+            None => ArmUrl::Default,
+            Some(text) => match arm_base_url(&text) {
+                Ok(url) => ArmUrl::Given(url),
+                Err(error) => {
+                    errors.push(ParamError::ArmUrl(text, error));
+                    ArmUrl::Refused
+                }
+            },
+        };
+
         let params = PageParams {
             registry: non_empty(query.get("registry")),
             cloud: non_empty(query.get("cloud")),
@@ -115,6 +149,8 @@ impl PageParams {
             helper_port_given,
             theme,
             pairing_secret: non_empty(fragment.get("pair")),
+            arm_url,
+            arm_registry: non_empty(query.get("arm_registry")),
         };
         Ok((params, errors))
     }

@@ -2,24 +2,36 @@
 //! helper's checks side by side. Results reach the state as actions, tagged with the run they
 //! belong to, so a new run makes late results of the previous one harmless.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
-use acr_health_core::parse::registry_input::LoginServer;
+use acr_health_core::parse::registry_input::{Cloud, LoginServer};
+use acr_health_core::rules::arm::{default_arm_base_url, ArmRun, ArmSettings};
 use acr_health_core::rules::registry::{login_server, RegistryRun, RunOptions};
-use acr_health_core::{CheckId, Side};
+use acr_health_core::{CheckId, CheckResult, Side};
 use futures::join;
 use wasm_bindgen_futures::spawn_local;
 use yew::UseReducerDispatcher;
 
 use crate::app::{Action, HelperStatus, State};
 use crate::components::registry_form::RunRequest;
-use crate::helper::client::{run_checks, RunBody};
+use crate::components::arm_fields::ArmForm;
+use crate::helper::client::{run_checks, ArmBody, RunBody};
 use crate::helper::discovery::{discover, locate_helper, Capabilities, HelperLocation};
 use crate::helper::HelperError;
-use crate::page_url::PageParams;
+use crate::page_url::{ArmUrl, PageParams};
 use crate::probe::clock::wall_clock_ms;
 use crate::probe::registry::{drive, Progress};
-use crate::probe::{fetch::error_message, reachability};
+use crate::probe::{arm, fetch::error_message, reachability};
+
+/// The checks of an ARM run, on either side. The helper lists them among its checks whether or
+/// not a run requests them, so the page plans them only when it sends the helper ARM settings.
+const ARM_CHECKS: [CheckId; 5] = [
+    CheckId::ArmToken,
+    CheckId::ArmRegistry,
+    CheckId::NetworkRules,
+    CheckId::PrivateEndpoints,
+    CheckId::EncryptionIdentity,
+];
 
 thread_local! {
     static LAST_RUN_ID: Cell<u32> = const { Cell::new(0) };
@@ -52,11 +64,14 @@ pub fn start(state: UseReducerDispatcher<State>, params: &PageParams, request: R
         return;
     };
 
-    let options = RunOptions::new(Side::Browser, wall_clock_ms());
+    let started_at_ms = wall_clock_ms();
+    let options = RunOptions::new(Side::Browser, started_at_ms);
     let run = RegistryRun::new(server.clone(), request.credential.to_core(), options);
+    let arm_run = browser_arm_run(&server, request.cloud, &request.arm, &params.arm_url, started_at_ms);
     let planned = [CheckId::LoginServer, CheckId::Reachability]
         .into_iter()
         .chain(run.checks())
+        .chain(arm_run.iter().flat_map(ArmRun::checks))
         .map(|check| (check, Side::Browser))
         .collect();
     // The runs are spawned before the state changes: yew queues its render behind the tasks
@@ -67,6 +82,7 @@ pub fn start(state: UseReducerDispatcher<State>, params: &PageParams, request: R
         run_id,
         server.clone(),
         run,
+        arm_run,
         request.timeout_ms,
     ));
     spawn_local(run_machine(state.clone(), run_id, params.clone(), request));
@@ -83,24 +99,58 @@ pub fn start(state: UseReducerDispatcher<State>, params: &PageParams, request: R
     });
 }
 
-/// Runs the browser's checks: reachability and the registry chain at the same time, since
-/// neither waits for the other.
+/// Returns the browser's ARM run when the user pasted an ARM token and the page's address did
+/// not name an ARM URL the core rejected (the page shows that as a note, and sends the token
+/// nowhere). Without `arm_url=` the requests go to the default of the registry's cloud,
+/// or of the cloud picked in the form for any other host.
+pub fn browser_arm_run(
+    server: &LoginServer,
+    cloud: Cloud,
+    form: &ArmForm,
+    arm_url: &ArmUrl,
+    started_at_ms: u64,
+) -> Option<ArmRun> {
+    let token = form.token()?;
+    let base_url = match arm_url {
+        ArmUrl::Given(url) => url.clone(),
+        ArmUrl::Default => default_arm_base_url(server.cloud.unwrap_or(cloud)).to_owned(),
+        ArmUrl::Refused => return None,
+    };
+    let settings = ArmSettings {
+        base_url,
+        registry_name: form.registry_name().map(str::to_owned),
+    };
+    Some(ArmRun::new(
+        server.clone(),
+        token.to_owned(),
+        settings,
+        Side::Browser,
+        started_at_ms,
+    ))
+}
+
+/// Runs the browser's checks: reachability, the registry chain and the ARM requests at the
+/// same time, since none waits for another. The ARM run then finishes with what the other
+/// browser checks saw.
 async fn run_browser(
     state: UseReducerDispatcher<State>,
     run_id: u32,
     server: LoginServer,
     run: RegistryRun,
+    mut arm_run: Option<ArmRun>,
     timeout_ms: u32,
 ) {
-    let report = {
-        let state = state.clone();
-        move |progress| match progress {
-            Progress::Running(check) => state.dispatch(Action::CheckRunning {
-                run_id,
-                check,
-                side: Side::Browser,
-            }),
-            Progress::Finished(result) => state.dispatch(Action::CheckFinished { run_id, result }),
+    // Every finished browser result, for the ARM run's observations.
+    let seen: RefCell<Vec<CheckResult>> = RefCell::default();
+    let report = |progress| match progress {
+        Progress::Running(check) => state.dispatch(Action::CheckRunning {
+            run_id,
+            check,
+            side: Side::Browser,
+        }),
+        Progress::Finished(result) => {
+            seen.borrow_mut().push(result.clone());
+            state.dispatch(Action::CheckFinished { run_id, result });
         }
     };
 
@@ -112,15 +162,24 @@ async fn run_browser(
     // The reachability row is shown as soon as its single request ends, not with the chain.
     let reach = async {
         match reachability::probe(&server, timeout_ms).await {
-            Ok(result) => state.dispatch(Action::CheckFinished { run_id, result }),
+            Ok(result) => report(Progress::Finished(result)),
             Err(error) => state.dispatch(Action::BrowserError {
                 run_id,
                 detail: error_message(&error),
             }),
         }
     };
-    let chain = drive(run, timeout_ms, report);
-    join!(reach, chain);
+    let chain = drive(run, timeout_ms, &report);
+    let arm_requests = async {
+        if let Some(arm_run) = arm_run.as_mut() {
+            arm::drive_requests(arm_run, timeout_ms, &report).await;
+        }
+    };
+    join!(reach, chain, arm_requests);
+    if let Some(arm_run) = arm_run.as_mut() {
+        let results = seen.take();
+        arm::finish(arm_run, &results, &report);
+    }
 
     state.dispatch(Action::SideFinished {
         run_id,
@@ -163,15 +222,22 @@ async fn run_machine(
         return;
     };
 
+    // An `arm_url=` the core rejected keeps the ARM settings from the helper too.
+    let arm_body = match (&params.arm_url, capabilities.arm) {
+        (ArmUrl::Refused, _) | (_, false) => None,
+        (ArmUrl::Given(url), true) => ArmBody::new(&request.arm, Some(url)),
+        (ArmUrl::Default, true) => ArmBody::new(&request.arm, None),
+    };
+    let body = RunBody::new(&request, arm_body);
     let planned = capabilities
         .checks
         .iter()
         .filter_map(|id| CheckId::ALL.into_iter().find(|check| check.as_str() == id))
+        .filter(|check| body.has_arm() || !ARM_CHECKS.contains(check))
         .map(|check| (check, Side::Machine))
         .collect();
     state.dispatch(Action::AddPending { run_id, planned });
 
-    let body = RunBody::new(&request);
     let on_result = {
         let state = state.clone();
         move |result| state.dispatch(Action::CheckFinished { run_id, result })
@@ -199,6 +265,7 @@ async fn find_helper(
                 version: capabilities.version.clone(),
                 port: helper.port,
                 paired: params.pairing_secret.is_some(),
+                arm: capabilities.arm,
             }));
             Some(capabilities)
         }

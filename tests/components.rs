@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use acr_health::app::{App, AppProps, HelperStatus, Phase, Row};
+use acr_health::components::arm_fields::{ArmFields, ArmFieldsProps, ArmForm};
 use acr_health::components::check_row::{CheckRow, CheckRowProps};
 use acr_health::components::credentials::{CredentialForm, CredentialKind, Credentials, CredentialsProps};
 use acr_health::components::header::{Header, HeaderProps};
@@ -295,7 +296,7 @@ async fn helper_panel_absent_says_how_to_start() {
 
 #[wasm_bindgen_test]
 async fn helper_panel_found_shows_version() {
-    let status = HelperStatus::Found { version: "0.1.0".to_owned(), port: 8765, paired: false };
+    let status = HelperStatus::Found { version: "0.1.0".to_owned(), port: 8765, paired: false, arm: false };
     let props = HelperPanelProps { lang: Lang::Ko, status, onlook: Callback::noop() };
     let root = render::<HelperPanel>(props).await;
     let text = root.text_content().unwrap_or_default();
@@ -315,5 +316,78 @@ async fn summary_counts_side_disagreements() {
         let root = render::<Summary>(props).await;
         let line = text_of(&root, "#summary");
         assert!(line.contains(&acr_health::i18n::sides_differ_count(1, lang)), "{line}");
+    }
+}
+
+fn arm_props(lang: Lang, helper_can_use_az: bool) -> ArmFieldsProps {
+    ArmFieldsProps {
+        lang,
+        value: ArmForm {
+            token: "arm-token-that-must-not-show".to_owned(),
+            registry: String::new(),
+            from_az: false,
+        },
+        onchange: Callback::noop(),
+        derived_name: Some("myreg".to_owned()),
+        helper_can_use_az,
+        custom_url: Some("http://127.0.0.1:5300".to_owned()),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn arm_fields_label_each_field_in_each_language() {
+    for lang in Lang::ALL {
+        let root = render::<ArmFields>(arm_props(lang, true)).await;
+        let text = root.text_content().unwrap_or_default();
+        for key in [Ui::ArmGroup, Ui::ArmToken, Ui::ArmRegistry, Ui::ArmFromAz, Ui::ArmUrlInUse] {
+            assert!(text.contains(key.text(lang)), "{lang:?} lacks {key:?}: {text}");
+        }
+        assert!(text.contains("http://127.0.0.1:5300"), "the ARM address in use is shown: {text}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn arm_fields_mask_the_token() {
+    let root = render::<ArmFields>(arm_props(Lang::En, false)).await;
+    let token = root.query_selector("input#arm-token").unwrap().expect("the token field");
+    assert_eq!(token.get_attribute("type").as_deref(), Some("password"));
+    assert!(!root.outer_html().contains("arm-token-that-must-not-show"), "the token is in the markup");
+}
+
+#[wasm_bindgen_test]
+async fn arm_fields_show_the_derived_name() {
+    let root = render::<ArmFields>(arm_props(Lang::En, false)).await;
+    let name = root.query_selector("input#arm-registry").unwrap().expect("the name field");
+    assert_eq!(name.get_attribute("placeholder").as_deref(), Some("myreg"));
+
+    let props = ArmFieldsProps { derived_name: None, ..arm_props(Lang::Ko, false) };
+    let root = render::<ArmFields>(props).await;
+    let name = root.query_selector("input#arm-registry").unwrap().expect("the name field");
+    assert_eq!(
+        name.get_attribute("placeholder").as_deref(),
+        Some(Ui::ArmRegistryByLoginServer.text(Lang::Ko))
+    );
+}
+
+#[wasm_bindgen_test]
+async fn arm_fields_offer_az_only_with_a_capable_helper() {
+    let without = render::<ArmFields>(arm_props(Lang::En, false)).await;
+    assert!(without.query_selector("input#arm-from-az").unwrap().is_none());
+    let with = render::<ArmFields>(arm_props(Lang::En, true)).await;
+    let checkbox = with.query_selector("input#arm-from-az").unwrap().expect("the az checkbox");
+    assert_eq!(checkbox.get_attribute("type").as_deref(), Some("checkbox"));
+}
+
+#[wasm_bindgen_test]
+async fn app_notes_a_refused_arm_url_in_each_language() {
+    let (params, param_errors) = PageParams::parse("?arm_url=https://evil.invalid", "").expect("parses");
+    for lang in Lang::ALL {
+        let props = AppProps { params: params.clone(), param_errors: param_errors.clone(), initial_lang: lang };
+        let root = render::<App>(props).await;
+        let note = text_of(&root, "#arm-url-refused");
+        assert!(note.contains(Ui::InvalidArmUrl.text(lang)), "{note}");
+        assert!(note.contains("https://evil.invalid"), "{note}");
+        assert!(note.contains("evil.invalid"), "{note}");
+        assert!(root.query_selector("#arm-url").unwrap().is_none(), "a refused URL is not shown as in use");
     }
 }

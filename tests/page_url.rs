@@ -2,7 +2,8 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use acr_health::page_url::{PageParams, ParamError, DEFAULT_HELPER_PORT};
+use acr_health::page_url::{ArmUrl, PageParams, ParamError, DEFAULT_HELPER_PORT};
+use acr_health_core::rules::arm::ArmUrlError;
 use acr_health_core::Lang;
 use wasm_bindgen_test::*;
 
@@ -72,4 +73,48 @@ fn helper_port_given_only_when_named() {
     let (absent, _) = PageParams::parse("", "#pair=abc").expect("parses");
     assert!(given.helper_port_given);
     assert!(!absent.helper_port_given);
+}
+
+#[wasm_bindgen_test]
+fn arm_url_defaults_to_the_cloud() {
+    let (params, errors) = PageParams::parse("?registry=myreg", "").expect("parses");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(params.arm_url, ArmUrl::Default);
+    assert_eq!(params.arm_registry, None);
+}
+
+#[wasm_bindgen_test]
+fn arm_url_accepts_management_hosts_and_loopback() {
+    let cases = [
+        ("https://management.azure.com/", "https://management.azure.com"),
+        ("https://management.chinacloudapi.cn", "https://management.chinacloudapi.cn"),
+        ("http://127.0.0.1:5300", "http://127.0.0.1:5300"),
+    ];
+    for (value, expected) in cases {
+        let search = format!("?arm_url={}&arm_registry=labreg", js_sys::encode_uri_component(value));
+        let (params, errors) = PageParams::parse(&search, "").expect("parses");
+        assert!(errors.is_empty(), "{value}: {errors:?}");
+        assert_eq!(params.arm_url, ArmUrl::Given(expected.to_owned()), "{value}");
+        assert_eq!(params.arm_registry.as_deref(), Some("labreg"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn arm_url_on_another_host_is_refused_with_the_reason() {
+    let (params, errors) = PageParams::parse("?arm_url=https://evil.invalid", "").expect("parses");
+    assert_eq!(params.arm_url, ArmUrl::Refused);
+    assert_eq!(
+        errors,
+        vec![ParamError::ArmUrl(
+            "https://evil.invalid".to_owned(),
+            ArmUrlError::HostNotAllowed { host: "evil.invalid".to_owned() }
+        )]
+    );
+}
+
+#[wasm_bindgen_test]
+fn arm_url_over_plain_http_to_azure_is_refused() {
+    let (params, errors) = PageParams::parse("?arm_url=http://management.azure.com", "").expect("parses");
+    assert_eq!(params.arm_url, ArmUrl::Refused);
+    assert_eq!(errors.len(), 1, "{errors:?}");
 }

@@ -12,6 +12,10 @@
 // page's origin, and turns the page's messages into DOM events: `acr-health-progress` with one
 // result, `acr-health-report` with `{report, link}`. The last report is also in `.report`.
 //
+// The element takes no ARM token: its attributes become the framed page's address, and a token
+// never goes into an address. `arm-url` and `arm-registry` are passed on; the user pastes the
+// token into the page. A portal that has a token passes it to runChecks({ armToken }) instead.
+//
 // load() fetches the WebAssembly module once and returns { runChecks, decodeShareLink,
 // shareLink, renderReport }. Nothing is loaded from any other host. From another origin than
 // the page's, both need CORS (Access-Control-Allow-Origin) on the page's files.
@@ -47,6 +51,8 @@ const PARAMETERS = {
   autorun: "autorun",
   "helper-port": "helper_port",
   theme: "theme",
+  "arm-url": "arm_url",
+  "arm-registry": "arm_registry",
 };
 
 /** `<acr-health>`: the page in a frame, with its progress and report as DOM events. */

@@ -34,10 +34,10 @@ pub fn HelperPanel(props: &HelperPanelProps) -> Html {
             "absent",
             html! { <>{ Ui::HelperAbsent.text(lang) }{ " " }{ look_button }</> },
         ),
-        HelperStatus::Found { version, port, paired: true } => {
+        HelperStatus::Found { version, port, paired: true, .. } => {
             ("found", html! { { helper_found(version, *port, lang) } })
         }
-        HelperStatus::Found { version, port, paired: false } => (
+        HelperStatus::Found { version, port, paired: false, .. } => (
             "unpaired",
             html! { <>{ helper_found(version, *port, lang) }{ " " }{ Ui::HelperNotPaired.text(lang) }</> },
         ),

@@ -6,6 +6,7 @@ use acr_health_core::Lang;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::components::arm_fields::{derived_registry_name, ArmFields, ArmForm};
 use crate::components::credentials::{CredentialForm, Credentials};
 use crate::i18n::Ui;
 
@@ -21,6 +22,8 @@ pub struct RunRequest {
     pub input: String,
     pub cloud: Cloud,
     pub credential: CredentialForm,
+    /// The optional ARM token and settings.
+    pub arm: ArmForm,
     pub timeout_ms: u32,
 }
 
@@ -35,6 +38,15 @@ pub struct RegistryFormProps {
     /// Starts a run once on mount when the registry is filled in.
     #[prop_or_default]
     pub autorun: bool,
+    /// The registry's name in Azure from the address (`arm_registry=`).
+    #[prop_or_default]
+    pub initial_arm_registry: Option<String>,
+    /// Offers the helper's `az` login for the ARM checks.
+    #[prop_or_default]
+    pub helper_can_use_az: bool,
+    /// The ARM base URL from the address, shown beside the token field.
+    #[prop_or_default]
+    pub arm_url: Option<String>,
     pub running: bool,
     pub onrun: Callback<RunRequest>,
 }
@@ -51,6 +63,10 @@ pub fn RegistryForm(props: &RegistryFormProps) -> Html {
             .unwrap_or_default()
     });
     let credential = use_state(CredentialForm::default);
+    let arm = use_state(|| ArmForm {
+        registry: props.initial_arm_registry.clone().unwrap_or_default(),
+        ..ArmForm::default()
+    });
     let timeout_seconds = use_state(|| DEFAULT_TIMEOUT_SECONDS);
 
     // Run once on mount when the embedding page asked for it.
@@ -60,6 +76,7 @@ pub fn RegistryForm(props: &RegistryFormProps) -> Html {
             input: (*input).clone(),
             cloud: *cloud,
             credential: CredentialForm::default(),
+            arm: (*arm).clone(),
             timeout_ms: DEFAULT_TIMEOUT_SECONDS * 1000,
         };
         let autorun = props.autorun && !request.input.trim().is_empty();
@@ -75,6 +92,7 @@ pub fn RegistryForm(props: &RegistryFormProps) -> Html {
         let input = input.clone();
         let cloud = cloud.clone();
         let credential = credential.clone();
+        let arm = arm.clone();
         let timeout_seconds = timeout_seconds.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -82,6 +100,7 @@ pub fn RegistryForm(props: &RegistryFormProps) -> Html {
                 input: (*input).clone(),
                 cloud: *cloud,
                 credential: (*credential).clone(),
+                arm: (*arm).clone(),
                 timeout_ms: *timeout_seconds * 1000,
             });
         })
@@ -124,6 +143,12 @@ pub fn RegistryForm(props: &RegistryFormProps) -> Html {
         Callback::from(move |value: CredentialForm| credential.set(value))
     };
 
+    let onarm = {
+        let arm = arm.clone();
+        Callback::from(move |value: ArmForm| arm.set(value))
+    };
+    let derived_name = derived_registry_name(&input, *cloud);
+
     html! {
         <form class="registry-form" {onsubmit} autocomplete="off">
             <div class="field">
@@ -147,6 +172,8 @@ pub fn RegistryForm(props: &RegistryFormProps) -> Html {
                 <p id="cloud-hint" class="hint">{ Ui::CloudCustomNote.text(lang) }</p>
             </div>
             <Credentials {lang} value={(*credential).clone()} onchange={oncredential} />
+            <ArmFields {lang} value={(*arm).clone()} onchange={onarm} {derived_name}
+                helper_can_use_az={props.helper_can_use_az} custom_url={props.arm_url.clone()} />
             <div class="field">
                 <label for="timeout">{ Ui::Timeout.text(lang) }</label>
                 <input id="timeout" type="number" required=true min="1"

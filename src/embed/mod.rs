@@ -5,9 +5,12 @@
 //!
 //! `registry`, `cloud` (`AzureCloud`, `AzureChinaCloud`, `AzureUSGovernment`), `lang` (`en`,
 //! `ko`), `autorun` (`1`, `true`, `yes`; `0`, `false`, `no`), `helper_port`, `theme` (`light`,
-//! `dark`, `system`) and `embedder` (the embedding page's origin, such as
-//! `https://portal.example`). A value the page cannot use is ignored and named in a visible
-//! note; the page never stops for it.
+//! `dark`, `system`), `embedder` (the embedding page's origin, such as
+//! `https://portal.example`), `arm_url` (the ARM base URL: an Azure cloud's management host,
+//! or loopback for tests) and `arm_registry` (the registry's name in Azure). A value the page
+//! cannot use is ignored and named in a visible note; the page never stops for it. A refused
+//! `arm_url` turns the ARM checks off instead of falling back to another host. No parameter
+//! carries an ARM token: the user pastes it, or a portal passes it to `runChecks`.
 //!
 //! # Messages
 //!
@@ -32,8 +35,8 @@
 //! ```
 //!
 //! `'wasm-unsafe-eval'` lets the browser compile the WebAssembly module. `connect-src` must
-//! allow the registries to check (`https:`, or the exact login servers) and the helper on
-//! loopback. `frame-ancestors` names the portals allowed to frame the page; the page itself does
+//! allow the registries to check (`https:`, or the exact login servers), the cloud's ARM host
+//! for the ARM checks (such as `https://management.azure.com`) and the helper on loopback. `frame-ancestors` names the portals allowed to frame the page; the page itself does
 //! no frame-busting. The page's `index.html` starts the module from an inline
 //! `<script type="module">`, so a policy without `'unsafe-inline'` needs that script's hash
 //! (`'sha256-...'`) in `script-src`. A portal page that frames the page needs

@@ -9,6 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, ReadableStreamDefaultReader, RequestCredentials, RequestInit, RequestMode, Response};
 
+use crate::components::arm_fields::ArmForm;
 use crate::components::credentials::{CredentialForm, CredentialKind};
 use crate::components::registry_form::RunRequest;
 use crate::helper::ndjson::LineBuffer;
@@ -174,6 +175,37 @@ pub struct RunBody<'a> {
     cloud: &'static str,
     credential: CredentialBody<'a>,
     pull: PullBody,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arm: Option<ArmBody<'a>>,
+}
+
+/// The ARM settings handed to the helper, so that the machine side runs the ARM checks too and
+/// compares the private endpoints with its own DNS answers. The token is the one the user
+/// pasted, if any; `from_az` lets the helper get one from the machine's `az` login instead.
+#[derive(Serialize)]
+pub struct ArmBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<&'a str>,
+    from_az: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registry: Option<&'a str>,
+}
+
+impl<'a> ArmBody<'a> {
+    /// Returns the settings for the helper, or `None` when the user gave the helper nothing to
+    /// run ARM checks with. `url` is the base URL named in the page's address, already
+    /// validated; the helper validates it again before it sends a token there.
+    pub fn new(form: &'a ArmForm, url: Option<&'a str>) -> Option<ArmBody<'a>> {
+        let token = form.token();
+        (token.is_some() || form.from_az).then_some(ArmBody {
+            token,
+            from_az: form.from_az,
+            url,
+            registry: form.registry_name(),
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -194,7 +226,9 @@ struct PullBody {
 }
 
 impl<'a> RunBody<'a> {
-    pub fn new(request: &'a RunRequest) -> RunBody<'a> {
+    /// The run request for `request`. `arm` is `None` when the helper does not take ARM
+    /// settings or the user gave none.
+    pub fn new(request: &'a RunRequest, arm: Option<ArmBody<'a>>) -> RunBody<'a> {
         RunBody {
             registry: request.input.trim(),
             cloud: request.cloud.as_str(),
@@ -203,7 +237,13 @@ impl<'a> RunBody<'a> {
                 consent: false,
                 image: None,
             },
+            arm,
         }
+    }
+
+    /// Tells whether the request asks the helper for ARM checks.
+    pub fn has_arm(&self) -> bool {
+        self.arm.is_some()
     }
 }
 

@@ -24,6 +24,10 @@ pub struct Capabilities {
     /// `required` when running checks needs the pairing secret.
     #[serde(default)]
     pub pairing: String,
+    /// Whether the run request takes `arm` settings. A helper without ARM checks rejects an
+    /// unknown `arm` field, so the page sends it only when this is set.
+    #[serde(default)]
+    pub arm: bool,
 }
 
 /// The helper's address as the page reaches it.

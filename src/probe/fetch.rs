@@ -102,6 +102,20 @@ pub async fn send(request: &HttpRequest, timeout_ms: u32) -> Result<Observed, Js
     })
 }
 
+/// Sends `request` like [`send`]. A request the browser refuses to build never reached the
+/// network, and is reported to the core as a network failure that says so.
+pub async fn send_or_refused(request: &HttpRequest, timeout_ms: u32) -> Observed {
+    match send(request, timeout_ms).await {
+        Ok(observed) => observed,
+        Err(error) => Observed {
+            outcome: Outcome::Network {
+                detail: format!("the browser rejected the request: {}", error_message(&error)),
+            },
+            elapsed_ms: 0,
+        },
+    }
+}
+
 /// Sends a `no-cors` `GET` to `url` and reports whether any response came back. The response is
 /// opaque: its status, headers and body stay hidden from the page.
 pub async fn reach(url: &str, timeout_ms: u32) -> Result<Observed, JsValue> {

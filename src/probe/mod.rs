@@ -2,11 +2,12 @@
 //! handed to the core's rules, which decide every verdict.
 //!
 //! [`fetch`] is the transport, [`deadline`] its timeout, [`body`] and [`headers`] read the
-//! response within bounds, [`reachability`] is the `no-cors` probe, and [`registry`] drives the
-//! core's registry run step by step.
+//! response within bounds, [`reachability`] is the `no-cors` probe, [`registry`] drives the
+//! core's registry run step by step, and [`arm`] its ARM run beside it.
 //!
 //! [`Outcome`]: acr_health_core::rules::registry::Outcome
 
+pub mod arm;
 pub mod body;
 pub mod clock;
 pub mod deadline;

@@ -1,11 +1,11 @@
 //! Drives the core's [`RegistryRun`]: send the request it requests, hand back what happened, and
 //! pass on every result as soon as the core decides it.
 
-use acr_health_core::rules::registry::{Outcome, RegistryRun};
+use acr_health_core::rules::registry::RegistryRun;
 use acr_health_core::{CheckId, CheckResult};
 
 use crate::probe::clock::wall_clock_ms;
-use crate::probe::fetch::{self, error_message, Observed};
+use crate::probe::fetch;
 
 /// A progress event of the driver.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,16 +21,7 @@ pub async fn drive(mut run: RegistryRun, timeout_ms: u32, report: impl Fn(Progre
     while let Some(request) = run.next_request() {
         report(Progress::Running(request.check));
 
-        let observed = match fetch::send(&request, timeout_ms).await {
-            Ok(observed) => observed,
-            // The browser refused to build the request, so nothing reached the network.
-            Err(error) => Observed {
-                outcome: Outcome::Network {
-                    detail: format!("the browser rejected the request: {}", error_message(&error)),
-                },
-                elapsed_ms: 0,
-            },
-        };
+        let observed = fetch::send_or_refused(&request, timeout_ms).await;
 
         let results = run.observe(observed.outcome, observed.elapsed_ms, wall_clock_ms());
         for result in results {
