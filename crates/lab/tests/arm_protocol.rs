@@ -319,6 +319,20 @@ async fn subscriptions_page_in_two() {
 }
 
 #[tokio::test]
+async fn next_link_keeps_request_host() {
+    let lab = start();
+    let localhost = lab.arm_url().replace("127.0.0.1", "localhost");
+    let first = get(format!("{localhost}{SUBSCRIPTIONS}"), &lab.arm_token(false))
+        .await
+        .json();
+    let next = first["nextLink"].as_str().expect("a nextLink");
+    assert!(
+        next.starts_with(&format!("{localhost}/subscriptions?")),
+        "{next}"
+    );
+}
+
+#[tokio::test]
 async fn registry_list_pages_in_two() {
     let lab = start();
     let token = lab.arm_token(false);

@@ -16,7 +16,7 @@ pub mod scenario;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware;
 use axum::response::Response;
 use axum::Router;
@@ -74,11 +74,12 @@ async fn handle(State(context): State<Arc<Context>>, request: Request) -> Respon
     };
     if request.method() != Method::GET {
         let message = format!(
-            "The lab's Resource Manager serves GET only; {} is not supported.",
+            "The lab's Resource Manager serves GET only, so {} is not supported.",
             request.method()
         );
         return arm_error(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", &message);
     }
+    let base = request_base(request.headers()).unwrap_or_else(|| context.arm_base.clone());
     let Some(request) = parse(&request) else {
         return arm_error(
             StatusCode::BAD_REQUEST,
@@ -88,7 +89,7 @@ async fn handle(State(context): State<Arc<Context>>, request: Request) -> Respon
     };
 
     let facts = LabFacts {
-        arm_base: context.arm_base.clone(),
+        arm_base: base,
         login_server: context.service.clone(),
         data_endpoint: authority(&context.storage_base),
         anonymous_pull: context.settings.current().scenario == Scenario::AnonymousPull,
@@ -281,6 +282,17 @@ fn not_found(request: &ArmRequest) -> Response {
         request.path
     );
     arm_error(StatusCode::NOT_FOUND, "ResourceNotFound", &message)
+}
+
+/// Returns the base URL the client used, from its `Host` header, so that `nextLink` stays on
+/// the host the client trusts (`localhost` or `127.0.0.1`) as ARM's does.
+fn request_base(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let plain = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    plain.then(|| format!("http://{host}"))
 }
 
 /// Returns the authority of a base URL: `http://127.0.0.1:5001` becomes `127.0.0.1:5001`.

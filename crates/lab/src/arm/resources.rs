@@ -46,7 +46,7 @@ pub const ALLOWING_IP_RULE: &str = "127.0.0.1";
 /// The values of a running lab that its ARM documents contain.
 #[derive(Clone, Debug)]
 pub struct LabFacts {
-    /// The base URL of the ARM listener, for `nextLink`.
+    /// The base URL of the ARM listener as the client addressed it, for `nextLink`.
     pub arm_base: String,
     /// The login server's authority, `127.0.0.1:PORT`.
     pub login_server: String,
