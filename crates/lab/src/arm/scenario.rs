@@ -64,17 +64,17 @@ impl ArmScenario {
     /// Every ARM scenario with its documentation, in the order `lab list` prints them.
     pub const ALL: [(ArmScenario, ArmScenarioInfo); 12] = [
         (A::Found, info("found", "labreg in the second of two subscriptions: Premium, admin user on, anonymous pull as the registry scenario has it, public access with default action Allow, a data endpoint on the storage listener, no private endpoint, no customer-managed key", None, None)),
-        (A::NotFound, info("not-found", "both subscriptions answer, neither holds a registry with the lab's login server", Some("ArmRegistry"), LOGIN_SERVER)),
-        (A::Forbidden, info("forbidden", "the registry list of every subscription answers 403 AuthorizationFailed", Some("ArmRegistry"), LOGIN_SERVER)),
+        (A::NotFound, info("not-found", "both subscriptions respond, and neither contains a registry with the lab's login server", Some("ArmRegistry"), LOGIN_SERVER)),
+        (A::Forbidden, info("forbidden", "the registry list of every subscription returns 403 AuthorizationFailed", Some("ArmRegistry"), LOGIN_SERVER)),
         (A::OtherCloud, info("other-cloud", "labreg exists with login server labreg.azurecr.cn, as in Azure China; check with registry name labreg", Some("ArmRegistry"), LOGIN_SERVER).needs_registry_name("labreg")),
         (A::CmkPresent, info("cmk-present", "encryption with a customer-managed key through a user-assigned identity that exists", None, None)),
-        (A::CmkDeleted, info("cmk-deleted", "encryption with a customer-managed key through a user-assigned identity whose resource answers 404 ResourceNotFound", Some("EncryptionIdentity"), CMK)),
+        (A::CmkDeleted, info("cmk-deleted", "encryption with a customer-managed key through a user-assigned identity whose resource returns 404 ResourceNotFound", Some("EncryptionIdentity"), CMK)),
         (A::CmkSystemRemoved, info("cmk-system-removed", "encryption with a customer-managed key through the system-assigned identity, but identity.type is None", Some("EncryptionIdentity"), CMK)),
         (A::NetworkDeny, info("network-deny", "default action Deny with the only IP rule 203.0.113.0/24; run with registry scenario firewall-v2, whose 403 names 127.0.0.1", Some("NetworkRules"), FORBIDDEN).beside("firewall-v2")),
         (A::NetworkAllow, info("network-allow", "default action Deny with IP rules 203.0.113.0/24 and 127.0.0.1", None, None)),
         (A::PublicAccessDisabled, info("public-access-disabled", "public network access Disabled and no private endpoint", Some("NetworkRules"), FORBIDDEN)),
         (A::PrivateEndpointMatch, info("private-endpoint-match", "a private endpoint whose custom DNS config maps the login server host to 127.0.0.1", None, None)),
-        (A::PrivateEndpointMismatch, info("private-endpoint-mismatch", "a private endpoint whose custom DNS config maps the login server host to 10.20.30.40; the helper sees the mismatch, the page lists the endpoint", Some("PrivateEndpoints"), Some("CONNECTIVITY_DNS_ERROR")).passes_in_browser()),
+        (A::PrivateEndpointMismatch, info("private-endpoint-mismatch", "a private endpoint whose custom DNS config maps the login server host to 10.20.30.40, so the helper reports the mismatch and the page lists the endpoint", Some("PrivateEndpoints"), Some("CONNECTIVITY_DNS_ERROR")).passes_in_browser()),
     ];
 
     /// Returns the documentation of this scenario.
