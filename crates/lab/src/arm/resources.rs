@@ -258,6 +258,8 @@ pub fn private_endpoint(scenario: ArmScenario, facts: &LabFacts) -> Option<Value
                 "id": format!("/subscriptions/{REGISTRY_SUBSCRIPTION_ID}/resourceGroups/lab-network/providers/Microsoft.Network/networkInterfaces/{PRIVATE_ENDPOINT_NAME}.nic.7c9e1a3b-5d2f-4b80-a6c4-e8f0a2b4c6d8")
             }],
             "customNetworkInterfaceName": "",
+            // NOTE: a real registry endpoint also lists each data endpoint's FQDN. The lab's
+            // data endpoint is on the same host as its login server, so only one entry is served.
             "customDnsConfigs": [{
                 "fqdn": facts.login_host(),
                 "ipAddresses": [address]
