@@ -9,6 +9,7 @@ use acr_health_core::render;
 use acr_health_core::rules::registry::Credential;
 use acr_health_core::{Lang, Localize, Status};
 
+use crate::arm::{ArmPlan, ArmPlanError, ArmTarget, TokenSource};
 use crate::cli::{CheckArgs, LangArg, OutputFormat};
 use crate::command::HostEnv;
 use crate::environment::EnvironmentOptions;
@@ -42,56 +43,126 @@ pub fn language(arg: Option<LangArg>, lookup: impl Fn(&str) -> Option<String>) -
     }
 }
 
-/// Reads one secret from standard input, without the trailing newline: one line from a
-/// terminal (after a prompt on stderr), else everything up to the end of the input.
-fn read_secret(what: &str) -> Result<String, UsageError> {
+/// Reads the secrets named in `whats` from standard input, in that order, without their
+/// trailing newlines. From a terminal each is one line, after a prompt on stderr. From a pipe
+/// or file, a single secret is everything up to the end of the input, and several secrets are
+/// one line each.
+fn read_secrets(whats: &[&str]) -> Result<Vec<String>, UsageError> {
+    if whats.is_empty() {
+        return Ok(Vec::new());
+    }
     let stdin = std::io::stdin();
-    let mut text = String::new();
-    let read = if stdin.is_terminal() {
-        eprint!("{what}: ");
-        let _ = std::io::stderr().flush();
-        stdin.read_line(&mut text)
-    } else {
-        stdin.lock().read_to_string(&mut text)
-    };
-    read.map_err(|err| {
+    let failed = |what: &str, err: std::io::Error| {
         UsageError(format!(
             "failed to read the {what} from standard input: {err}"
         ))
-    })?;
-    let secret = text.trim_end_matches(['\r', '\n']).to_owned();
-    if secret.is_empty() {
+    };
+
+    let mut secrets = Vec::new();
+    if stdin.is_terminal() {
+        for what in whats {
+            eprint!("{what}: ");
+            let _ = std::io::stderr().flush();
+            let mut line = String::new();
+            stdin
+                .read_line(&mut line)
+                .map_err(|err| failed(what, err))?;
+            secrets.push(line.trim_end_matches(['\r', '\n']).to_owned());
+        }
+    } else {
+        let mut text = String::new();
+        stdin
+            .lock()
+            .read_to_string(&mut text)
+            .map_err(|err| failed(whats[0], err))?;
+        secrets = split_secrets(&text, whats)?;
+    }
+
+    for (secret, what) in secrets.iter().zip(whats) {
+        if secret.is_empty() {
+            return Err(UsageError(format!(
+                "the {what} read from standard input is empty"
+            )));
+        }
+    }
+    Ok(secrets)
+}
+
+/// Splits piped input into the secrets named in `whats`; see [`read_secrets`].
+fn split_secrets(text: &str, whats: &[&str]) -> Result<Vec<String>, UsageError> {
+    if whats.len() == 1 {
+        return Ok(vec![text.trim_end_matches(['\r', '\n']).to_owned()]);
+    }
+    let mut lines: Vec<&str> = text
+        .split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+        .collect();
+    while lines.last().is_some_and(|line| line.is_empty()) {
+        lines.pop();
+    }
+    if lines.len() != whats.len() {
         return Err(UsageError(format!(
-            "the {what} read from standard input is empty"
+            "standard input has {} lines, but {} are expected, one each in this order: {}",
+            lines.len(),
+            whats.len(),
+            whats.join(", ")
         )));
     }
-    Ok(secret)
+    Ok(lines.into_iter().map(str::to_owned).collect())
 }
 
-fn credential(args: &CheckArgs) -> Result<Credential, UsageError> {
-    if let (Some(username), true) = (&args.username, args.password_stdin) {
-        return Ok(Credential::Password {
+/// Returns what the registry credential reads from standard input, if anything.
+fn registry_secret_name(args: &CheckArgs) -> Option<&'static str> {
+    if args.username.is_some() && args.password_stdin {
+        Some("password")
+    } else if args.aad_token_stdin {
+        Some("Azure AD token")
+    } else if args.refresh_token_stdin {
+        Some("refresh token")
+    } else {
+        None
+    }
+}
+
+/// Builds the registry credential around the secret read for it.
+fn credential(args: &CheckArgs, secret: Option<String>) -> Credential {
+    let Some(secret) = secret else {
+        return Credential::Anonymous;
+    };
+    match &args.username {
+        Some(username) if args.password_stdin => Credential::Password {
             username: username.clone(),
-            password: read_secret("password")?,
-        });
-    }
-    if args.aad_token_stdin {
-        return Ok(Credential::AadToken {
-            token: read_secret("Azure AD token")?,
+            password: secret,
+        },
+        _ if args.aad_token_stdin => Credential::AadToken {
+            token: secret,
             tenant: args.tenant.clone(),
-        });
+        },
+        _ => Credential::RefreshToken { token: secret },
     }
-    if args.refresh_token_stdin {
-        return Ok(Credential::RefreshToken {
-            token: read_secret("refresh token")?,
-        });
-    }
-    Ok(Credential::Anonymous)
 }
 
-/// Validates the arguments into a plan and a context. Fails with a usage error naming the
-/// value that is wrong.
-pub fn prepare(args: &CheckArgs) -> Result<(RunPlan, RunContext), UsageError> {
+/// Validates the ARM options, before any secret is read. Returns `None` without an ARM token
+/// source.
+fn arm_target(args: &CheckArgs, lang: Lang) -> Result<Option<ArmTarget>, UsageError> {
+    if !args.arm_token_stdin && !args.arm_from_az {
+        return Ok(None);
+    }
+    match ArmTarget::new(args.arm_url.as_deref(), args.arm_registry.as_deref()) {
+        Ok(target) => Ok(Some(target)),
+        Err(ArmPlanError::Url(err)) => Err(UsageError(format!(
+            "invalid --arm-url {:?}: {}",
+            args.arm_url.as_deref().unwrap_or_default(),
+            err.localize(lang)
+        ))),
+        Err(err) => Err(UsageError(err.to_string())),
+    }
+}
+
+/// Validates the arguments into a plan and a context, then reads the secrets from standard
+/// input. Fails with a usage error naming the value that is wrong, in `lang` where the core
+/// has the sentence.
+pub fn prepare(args: &CheckArgs, lang: Lang) -> Result<(RunPlan, RunContext), UsageError> {
     if args.registry.trim().is_empty() {
         return Err(UsageError("the registry is empty".to_owned()));
     }
@@ -113,6 +184,7 @@ pub fn prepare(args: &CheckArgs) -> Result<(RunPlan, RunContext), UsageError> {
     if args.timeout == 0 {
         return Err(UsageError("--timeout must be at least 1 second".to_owned()));
     }
+    let arm_target = arm_target(args, lang)?;
 
     let context = RunContext::new(
         HostEnv::from_process(),
@@ -122,14 +194,30 @@ pub fn prepare(args: &CheckArgs) -> Result<(RunPlan, RunContext), UsageError> {
     )
     .map_err(|err| UsageError(format!("{err:#}")))?;
 
+    let registry_secret = registry_secret_name(args);
+    let whats: Vec<&str> = registry_secret
+        .into_iter()
+        .chain(args.arm_token_stdin.then_some("ARM token"))
+        .collect();
+    let mut secrets = read_secrets(&whats)?.into_iter();
+    let registry_secret = registry_secret.and_then(|_| secrets.next());
+    let arm = arm_target.map(|target| ArmPlan {
+        source: match secrets.next() {
+            Some(token) => TokenSource::Given(token.trim().to_owned()),
+            None => TokenSource::AzureCli,
+        },
+        target,
+    });
+
     let plan = RunPlan {
         registry: args.registry.trim().to_owned(),
         cloud,
-        credential: credential(args)?,
+        credential: credential(args, registry_secret),
         environment: EnvironmentOptions {
             pull,
             ..EnvironmentOptions::default()
         },
+        arm,
     };
     Ok((plan, context))
 }
@@ -137,7 +225,7 @@ pub fn prepare(args: &CheckArgs) -> Result<(RunPlan, RunContext), UsageError> {
 /// Runs the checks, prints the report on stdout and returns the exit status.
 pub async fn check(args: CheckArgs) -> u8 {
     let lang = language(args.lang, |var| std::env::var(var).ok());
-    let (plan, context) = match prepare(&args) {
+    let (plan, context) = match prepare(&args, lang) {
         Ok(prepared) => prepared,
         Err(err) => {
             eprintln!("error: {err}");
@@ -185,6 +273,30 @@ mod tests {
                 .iter()
                 .find(|(k, _)| *k == var)
                 .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    /// Piped input and the secrets requested, then the secrets read or a part of the error.
+    type SplitCase<'a> = (&'a str, &'a [&'a str], Result<Vec<&'a str>, &'a str>);
+
+    #[test]
+    fn split_secrets_cases() {
+        let two = ["password", "ARM token"];
+        let cases: [SplitCase; 7] = [
+            ("s3cret\n", &["password"], Ok(vec!["s3cret"])),
+            ("line one\nline two", &["password"], Ok(vec!["line one\nline two"])),
+            ("pw\ntok\n", &two, Ok(vec!["pw", "tok"])),
+            ("pw\r\ntok\r\n\n", &two, Ok(vec!["pw", "tok"])),
+            ("\ntok\n", &two, Ok(vec!["", "tok"])),
+            ("pw\n", &two, Err("standard input has 1 lines, but 2 are expected, one each in this order: password, ARM token")),
+            ("pw\ntok\nextra\n", &two, Err("standard input has 3 lines")),
+        ];
+        for (input, whats, expected) in cases {
+            match (split_secrets(input, whats), expected) {
+                (Ok(secrets), Ok(expected)) => assert_eq!(secrets, expected, "{input:?}"),
+                (Err(err), Err(part)) => assert!(err.0.contains(part), "{input:?}: {err}"),
+                (other, _) => panic!("{input:?}: unexpected {other:?}"),
+            }
         }
     }
 

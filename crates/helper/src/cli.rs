@@ -42,6 +42,7 @@ pub enum LangArg {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("arm_source").args(["arm_token_stdin", "arm_from_az"])))]
 pub struct CheckArgs {
     /// Registry name (myreg), login server (myreg.azurecr.io) or URL (http://127.0.0.1:5000).
     pub registry: String,
@@ -92,11 +93,32 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with = "username")]
     pub refresh_token_stdin: bool,
 
-    /// Extra CA certificates (PEM) to trust for the registry, on top of the system's.
+    /// Read an Azure Resource Manager access token from standard input and run the ARM checks.
+    /// With --password-stdin, --aad-token-stdin or --refresh-token-stdin, the registry secret
+    /// is the first line and the ARM token the second.
+    #[arg(long)]
+    pub arm_token_stdin: bool,
+
+    /// Run the ARM checks with a token from this machine's Azure CLI login
+    /// (`az account get-access-token`; the program AZ_COMMAND names, else az on PATH).
+    #[arg(long, conflicts_with = "arm_token_stdin")]
+    pub arm_from_az: bool,
+
+    /// ARM base URL [default: the cloud's, such as https://management.azure.com]. Only the
+    /// Azure management hosts, and http or https on this machine with a port, are accepted.
+    #[arg(long, value_name = "URL", requires = "arm_source")]
+    pub arm_url: Option<String>,
+
+    /// The registry's resource name in Azure [default: the login server's first label, else
+    /// the registry whose login server is the one checked].
+    #[arg(long, value_name = "NAME", requires = "arm_source")]
+    pub arm_registry: Option<String>,
+
+    /// Extra CA certificates (PEM) to trust for the registry and ARM, on top of the system's.
     #[arg(long, value_name = "FILE", env = "ACR_HEALTH_CA_FILE")]
     pub ca_file: Option<PathBuf>,
 
-    /// Time allowed for each registry request, in seconds.
+    /// Time allowed for each registry and ARM request, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 15)]
     pub timeout: u64,
 }

@@ -1,9 +1,11 @@
 //! One run of the machine-side checks, shared by `POST /api/v1/run` and `check`.
 //!
-//! The environment checks and the registry checks start together. Each result is passed on
-//! as soon as it is known, and the report is assembled at the end.
+//! The environment checks, the registry checks and the ARM requests start together. Each
+//! result is passed on as soon as it is known. The last ARM checks (network rules, private
+//! endpoints, encryption identity) are judged once the registry checks have ended, against
+//! what they saw. The report is assembled at the end.
 
-use acr_health_core::parse::registry_input::Cloud;
+use acr_health_core::parse::registry_input::{self, Cloud};
 use acr_health_core::report::REPORT_FORMAT;
 use acr_health_core::rules::environment::{ImageRef, ImageRefError, DEFAULT_PULL_IMAGE};
 use acr_health_core::rules::registry::Credential;
@@ -11,6 +13,7 @@ use acr_health_core::{CheckResult, Report};
 use serde::Deserialize;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
+use crate::arm::{self, ArmPlan, ArmRequest};
 use crate::command::HostEnv;
 use crate::environment::{self, EnvironmentOptions};
 use crate::registry;
@@ -31,6 +34,9 @@ pub struct RunRequest {
     pub credential: Credential,
     #[serde(default)]
     pub pull: PullRequest,
+    /// ARM settings; without them no ARM check runs.
+    #[serde(default)]
+    pub arm: Option<ArmRequest>,
 }
 
 fn default_cloud() -> String {
@@ -69,6 +75,8 @@ pub struct RunPlan {
     pub cloud: Cloud,
     pub credential: Credential,
     pub environment: EnvironmentOptions,
+    /// The ARM checks to run, if any.
+    pub arm: Option<ArmPlan>,
 }
 
 /// The machine-side context shared by runs: where commands are found, and how the registry
@@ -111,6 +119,7 @@ pub async fn execute(
         cloud = plan.cloud.as_str(),
         credential = ?plan.credential.kind(),
         pull = plan.environment.pull.is_some(),
+        arm = plan.arm.is_some(),
         "run started"
     );
 
@@ -126,17 +135,16 @@ pub async fn execute(
     let checks = async {
         // Owned here, so the channel closes when the checks end and the collector stops.
         let sender = sender;
-        let registry_checks = registry::run_checks(
-            &plan.registry,
-            plan.cloud,
-            plan.credential,
-            &context.transport,
-            &context.proxy,
-            &sender,
-        );
         let ((), server) = tokio::join!(
             environment::run_checks(&context.host_env, &plan.environment, &sender),
-            registry_checks,
+            registry_and_arm_checks(
+                &plan.registry,
+                plan.cloud,
+                plan.credential,
+                plan.arm,
+                context,
+                &sender
+            ),
         );
         server
     };
@@ -162,4 +170,82 @@ pub async fn execute(
     };
     tracing::info!(overall = ?report.overall(), checks = report.results.len(), "run finished");
     report
+}
+
+/// Runs the registry checks and, with `arm`, the ARM requests at the same time; then finishes
+/// the ARM run with the registry results. Returns the login server, when the input named one.
+async fn registry_and_arm_checks(
+    input: &str,
+    cloud: Cloud,
+    credential: Credential,
+    arm: Option<ArmPlan>,
+    context: &RunContext,
+    sender: &UnboundedSender<CheckResult>,
+) -> Option<registry_input::LoginServer> {
+    let Some(arm) = arm else {
+        return registry::run_checks(
+            input,
+            cloud,
+            credential,
+            &context.transport,
+            &context.proxy,
+            sender,
+        )
+        .await;
+    };
+    let Ok(server) = registry_input::parse(input, cloud) else {
+        // The login server check fails with the reason, so the ARM checks have nothing to look up.
+        for result in arm::skipped_without_server() {
+            let _ = sender.send(result);
+        }
+        return registry::run_checks(
+            input,
+            cloud,
+            credential,
+            &context.transport,
+            &context.proxy,
+            sender,
+        )
+        .await;
+    };
+
+    // The registry results pass through here on their way out, so the ARM run can be
+    // finished with them once the registry checks end.
+    let (registry_sender, mut registry_receiver) = unbounded_channel::<CheckResult>();
+    let registry_checks = async move {
+        let registry_sender = registry_sender;
+        registry::run_checks(
+            input,
+            cloud,
+            credential,
+            &context.transport,
+            &context.proxy,
+            &registry_sender,
+        )
+        .await
+    };
+    let forward = async {
+        let mut seen = Vec::new();
+        while let Some(result) = registry_receiver.recv().await {
+            let _ = sender.send(result.clone());
+            seen.push(result);
+        }
+        seen
+    };
+    let arm_requests = arm::run_requests(
+        arm,
+        server,
+        cloud,
+        &context.host_env,
+        &context.transport,
+        sender,
+    );
+    let (server, seen, arm_run) = tokio::join!(registry_checks, forward, arm_requests);
+
+    if let Some(arm_run) = arm_run {
+        for result in arm::finish(arm_run, &seen) {
+            let _ = sender.send(result);
+        }
+    }
+    server
 }

@@ -27,7 +27,7 @@ pub const AZ_TIMEOUT: Duration = Duration::from_secs(30);
 /// Characters of az's standard error kept in an error message.
 const MAX_STDERR_CHARS: usize = 1000;
 
-/// Returns the resource az asks a token for: the cloud's `activeDirectoryResourceId`, as
+/// Returns the resource az requests a token for: the cloud's `activeDirectoryResourceId`, as
 /// `az cloud show` prints it. ARM accepts tokens for this audience as well as for its own URL.
 pub fn management_resource(cloud: Cloud) -> &'static str {
     match cloud {
@@ -76,7 +76,7 @@ impl fmt::Debug for AzToken {
     }
 }
 
-/// Why no token came from az. Each message names the cause and what to do next; none contains
+/// The reason az gave no token. Each message names the cause and what to do next; none contains
 /// a token.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AzError {
@@ -103,6 +103,24 @@ pub enum AzError {
     InvalidOutput { reason: String },
 }
 
+impl AzError {
+    /// Returns the fact behind the error without the advice, for a report whose sentence gives
+    /// the next step itself.
+    pub fn detail(&self) -> String {
+        match self {
+            AzError::NotFound { searched } => searched.clone(),
+            AzError::NotStarted { program, detail } => format!("{program}: {detail}"),
+            AzError::NotLoggedIn { stderr } => stderr.clone(),
+            AzError::Failed { exit_code, stderr } => match exit_code {
+                Some(code) => format!("exit status {code}: {stderr}"),
+                None => format!("killed by a signal: {stderr}"),
+            },
+            AzError::TimedOut { after_secs } => format!("no answer within {after_secs} s"),
+            AzError::InvalidOutput { reason } => reason.clone(),
+        }
+    }
+}
+
 /// Runs az and returns the ARM token of its current login for `cloud`.
 pub async fn get_access_token(
     env: &HostEnv,
@@ -119,7 +137,7 @@ pub async fn get_access_token(
     };
 
     let run = command::run(&program, &arguments(cloud), env, timeout).await;
-    // The run holds the token in its standard output: it is read here and never logged.
+    // The run contains the token in its standard output: it is read here and never logged.
     match run.outcome {
         CommandOutcome::NotStarted { detail } => Err(AzError::NotStarted { program, detail }),
         CommandOutcome::TimedOut { after_ms, .. } => Err(AzError::TimedOut {

@@ -14,6 +14,7 @@ use tokio::sync::mpsc::unbounded_channel;
 
 use super::guard::Paired;
 use super::{ApiError, AppState};
+use crate::arm::ArmPlan;
 use crate::environment::EnvironmentOptions;
 use crate::run::{self, RunPlan, RunRequest};
 use acr_health_core::parse::registry_input::Cloud;
@@ -29,10 +30,12 @@ pub struct Capabilities {
     pub version: &'static str,
     pub checks: Vec<&'static str>,
     pub pairing: &'static str,
+    /// The run request takes `arm` settings and runs the ARM checks.
+    pub arm: bool,
 }
 
 /// The checks this helper runs, in report order.
-pub const MACHINE_CHECKS: [CheckId; 16] = [
+pub const MACHINE_CHECKS: [CheckId; 21] = [
     CheckId::LoginServer,
     CheckId::Dns,
     CheckId::Proxy,
@@ -49,6 +52,11 @@ pub const MACHINE_CHECKS: [CheckId; 16] = [
     CheckId::HelmCommand,
     CheckId::HelmVersion,
     CheckId::NotaryVersion,
+    CheckId::EncryptionIdentity,
+    CheckId::ArmToken,
+    CheckId::ArmRegistry,
+    CheckId::NetworkRules,
+    CheckId::PrivateEndpoints,
 ];
 
 pub async fn capabilities() -> Json<Capabilities> {
@@ -58,6 +66,7 @@ pub async fn capabilities() -> Json<Capabilities> {
         version: crate::VERSION,
         checks,
         pairing: "required",
+        arm: true,
     })
 }
 
@@ -81,6 +90,13 @@ pub async fn run(
     if request.registry.trim().is_empty() {
         return Err(ApiError::BadRequest("registry is empty".to_owned()));
     }
+    // The base URL is checked before anything runs: a page must not be able to make the
+    // helper send the az token to a host of its choosing.
+    let arm = request
+        .arm
+        .map(ArmPlan::from_request)
+        .transpose()
+        .map_err(|err| ApiError::BadRequest(format!("invalid arm settings: {err}")))?;
     let permit = state
         .run_slots()
         .try_acquire_owned()
@@ -101,6 +117,7 @@ pub async fn run(
             pull,
             ..EnvironmentOptions::default()
         },
+        arm,
     };
     let context = state.context();
 
