@@ -1,5 +1,5 @@
-//! The native HTTP transport the registry run drives: one connection per request, DNS, proxy
-//! tunnel, TLS and HTTP/1.1, every step bounded in time and size.
+//! The native HTTP transport the registry and ARM runs drive: one connection per request, DNS,
+//! proxy tunnel, TLS and HTTP/1.1, every step bounded in time and size.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,7 +32,7 @@ const MAX_CONNECT_ANSWER: usize = 8 * 1024;
 trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
 
-/// Sends the registry run's requests from this machine.
+/// Sends the requests of the registry and ARM runs from this machine.
 pub struct Transport {
     tls: Arc<ClientConfig>,
     presented: PresentedChain,
@@ -119,7 +119,7 @@ impl Transport {
                 url = loggable(&request.url),
                 status = answer.status,
                 elapsed_ms,
-                "registry request answered"
+                "request answered"
             ),
             other => tracing::info!(
                 check = request.check.as_str(),
@@ -127,7 +127,7 @@ impl Transport {
                 url = loggable(&request.url),
                 outcome = ?other,
                 elapsed_ms,
-                "registry request failed"
+                "request failed"
             ),
         }
         outcome
