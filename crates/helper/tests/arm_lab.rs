@@ -918,3 +918,21 @@ async fn api_from_az_needs_pairing() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(!az_dir.join("args.log").exists(), "az ran without pairing");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn api_invalid_registry_skips_arm() {
+    let config = api_config(empty_env("api-invalid-registry"));
+    let body = serde_json::json!({
+        "registry": "my_reg!",
+        "arm": { "token": "never-sent-token", "url": "http://127.0.0.1:9" },
+    });
+    let (stream, results) = api_run(&config, &body).await;
+    assert_eq!(find(&results, CheckId::LoginServer).status, Status::Fail);
+    for check in ARM_CHECKS {
+        assert_eq!(find(&results, check).status, Status::Skipped, "{check:?}");
+    }
+    assert!(
+        !stream.contains("never-sent-token"),
+        "the token is in the stream"
+    );
+}

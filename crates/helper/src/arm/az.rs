@@ -127,6 +127,8 @@ pub async fn get_access_token(
     cloud: Cloud,
     timeout: Duration,
 ) -> Result<AzToken, AzError> {
+    // NOTE: on Windows the Azure CLI is `az.cmd`, which the PATH search (for `az.exe`) does not
+    // find, so Windows users set AZ_COMMAND to its full path. That path is untested.
     let lookup = env.lookup("az", Some(AZ_COMMAND_VAR));
     let Some(program) = lookup.found else {
         let searched = match &lookup.override_var {
