@@ -22,8 +22,12 @@ use wire::WireReport;
 /// The version byte of the payloads this build writes. Postcard is not self-describing, so a
 /// change to the report's types (which bumps [`REPORT_FORMAT`]), to the wire form or to the
 /// compression dictionary must bump this byte too. Version 2 stores findings as flat trees and
-/// compresses against a preset dictionary.
-pub const PAYLOAD_VERSION: u8 = 2;
+/// compresses against a preset dictionary; version 3 adds the ARM checks' words to that
+/// dictionary. Both are read.
+pub const PAYLOAD_VERSION: u8 = 3;
+
+/// The oldest payload version this build reads.
+pub const OLDEST_PAYLOAD_VERSION: u8 = 2;
 
 /// The maximum payload length a decoder accepts, in characters. Links of this length no longer fit in
 /// most chat tools anyway; anything longer is refused before any decoding work.
@@ -77,12 +81,12 @@ impl Localize for ShareError {
             }
             (ShareError::UnknownVersion { version }, Lang::En) => format!(
                 "The link was made by another version of acr-health (format {version}; this page \
-                 reads format {PAYLOAD_VERSION}). Open it with the version that made it, or run \
-                 the checks again here."
+                 reads formats {OLDEST_PAYLOAD_VERSION} to {PAYLOAD_VERSION}). Open it with the \
+                 version that made it, or run the checks again here."
             ),
             (ShareError::UnknownVersion { version }, Lang::Ko) => format!(
                 "다른 버전의 acr-health로 만든 링크입니다 (형식 {version}, 이 페이지는 형식 \
-                 {PAYLOAD_VERSION}만 읽습니다). 링크를 만든 버전으로 열거나 여기서 검사를 다시 \
+                 {OLDEST_PAYLOAD_VERSION}~{PAYLOAD_VERSION}만 읽습니다). 링크를 만든 버전으로 열거나 여기서 검사를 다시 \
                  실행하세요."
             ),
             (ShareError::Corrupt, Lang::En) => {
@@ -146,11 +150,11 @@ pub fn decode(payload: &str) -> Result<Report, ShareError> {
         .decode(payload)
         .map_err(|_| ShareError::NotBase64)?;
     let (&version, compressed) = bytes.split_first().ok_or(ShareError::Empty)?;
-    if version != PAYLOAD_VERSION {
+    let Some(dictionary) = dictionary::for_version(version) else {
         return Err(ShareError::UnknownVersion { version });
-    }
+    };
 
-    let packed = dictionary::decompress_with_limit(compressed, MAX_REPORT_BYTES).map_err(|status| {
+    let packed = dictionary::decompress_with_limit(compressed, dictionary, MAX_REPORT_BYTES).map_err(|status| {
         match status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
             _ => ShareError::Corrupt,
@@ -215,8 +219,9 @@ pub fn link(page_url: &str, report: &Report) -> String {
 /// What [`anonymize`] writes in place of the login server.
 pub const HIDDEN_REGISTRY: &str = "registry.hidden";
 
-/// Returns a copy of the report with the registry name and every IP address replaced, for
-/// sharing outside the team. Codes, statuses and timings stay, so the diagnosis still reads.
+/// Returns a copy of the report with the registry name, every IP address, every GUID (Azure
+/// subscription, tenant and client ids), resource group names and subscription names replaced,
+/// for sharing outside the team. Codes, statuses and timings stay, so the diagnosis still reads.
 pub fn anonymize(report: &Report) -> Report {
     let mut hidden = report.clone();
     let registry = report.registry.as_str();
@@ -259,7 +264,11 @@ fn hide_json(value: serde_json::Value, registry: &str, name: &str) -> serde_json
     match value {
         // Variant tags (`"kind": "login_server"`, `"Registry"`) are identifiers: only texts that
         // are not plain identifiers can hold a host name or an address.
-        Value::String(text) if is_identifier(&text) && !text.eq_ignore_ascii_case(registry) => {
+        Value::String(text)
+            if is_identifier(&text)
+                && !text.eq_ignore_ascii_case(registry)
+                && (name.is_empty() || !text.eq_ignore_ascii_case(name)) =>
+        {
             Value::String(text)
         }
         Value::String(text) => Value::String(hide_text(&text, registry, name)),
@@ -272,7 +281,32 @@ fn hide_json(value: serde_json::Value, registry: &str, name: &str) -> serde_json
         Value::Object(fields) => Value::Object(
             fields
                 .into_iter()
-                .map(|(key, item)| (key, hide_json(item, registry, name)))
+                .map(|(key, item)| match key.as_str() {
+                    // Subscription names, such as `Contoso Production`, name the organization.
+                    "subscription" | "subscriptions" => (key, hide_strings(item, HIDDEN_SUBSCRIPTION)),
+                    _ => (key, hide_json(item, registry, name)),
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// The text [`anonymize`] writes in place of a subscription's name.
+const HIDDEN_SUBSCRIPTION: &str = "subscription.hidden";
+
+/// The text [`anonymize`] writes in place of a GUID.
+const HIDDEN_GUID: &str = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+/// Replaces every string of a JSON value with `replacement`.
+fn hide_strings(value: serde_json::Value, replacement: &str) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(_) => Value::String(replacement.to_owned()),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| hide_strings(item, replacement))
                 .collect(),
         ),
         other => other,
@@ -283,12 +317,83 @@ fn is_identifier(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Replaces the login server, the registry's label and IPv4/IPv6 addresses in one text. Host
-/// names are compared without regard to ASCII case, as DNS does.
+/// Replaces the login server, the registry's label, GUIDs, resource group names and IPv4/IPv6
+/// addresses in one text. Host names are compared without regard to ASCII case, as DNS does.
 fn hide_text(text: &str, registry: &str, name: &str) -> String {
     let mut out = replace_ignore_ascii_case(text, registry, HIDDEN_REGISTRY);
     out = replace_ignore_ascii_case(&out, name, "registry");
+    out = hide_guids(&out);
+    out = hide_resource_groups(&out);
     hide_addresses(&out)
+}
+
+/// Replaces every GUID (`8-4-4-4-12` hex digits) with [`HIDDEN_GUID`].
+fn hide_guids(text: &str) -> String {
+    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+    const LEN: usize = 36;
+    let bytes = text.as_bytes();
+    let is_guid_at = |start: usize| {
+        let Some(candidate) = bytes.get(start..start + LEN) else {
+            return false;
+        };
+        let mut at = 0;
+        for (index, group) in GROUPS.iter().enumerate() {
+            if !candidate[at..at + group].iter().all(u8::is_ascii_hexdigit) {
+                return false;
+            }
+            at += group;
+            if index < GROUPS.len() - 1 {
+                if candidate[at] != b'-' {
+                    return false;
+                }
+                at += 1;
+            }
+        }
+        let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+        let after_ok = bytes
+            .get(start + LEN)
+            .is_none_or(|next| !next.is_ascii_alphanumeric());
+        before_ok && after_ok
+    };
+
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut index = 0;
+    while index < bytes.len() {
+        if is_guid_at(index) {
+            out.push_str(&text[copied..index]);
+            out.push_str(HIDDEN_GUID);
+            index += LEN;
+            copied = index;
+        } else {
+            index += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Replaces the name after `/resourceGroups/` in Azure resource ids and URLs with `group`.
+fn hide_resource_groups(text: &str) -> String {
+    const MARKER: &str = "/resourcegroups/";
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut search = 0;
+    while let Some(found) = lower[search..].find(MARKER) {
+        let name_start = search + found + MARKER.len();
+        let name_end = text[name_start..]
+            .find(['/', '?', '#', ' ', '"', '\''])
+            .map_or(text.len(), |end| name_start + end);
+        out.push_str(&text[copied..name_start]);
+        if name_end > name_start {
+            out.push_str("group");
+        }
+        copied = name_end;
+        search = name_end.max(name_start);
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 fn replace_ignore_ascii_case(text: &str, needle: &str, replacement: &str) -> String {

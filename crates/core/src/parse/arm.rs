@@ -1,4 +1,4 @@
-//! Azure Resource Manager answers: the subscription list, the registry list and resource, a
+//! Azure Resource Manager responses: the subscription list, the registry list and resource, a
 //! private endpoint, a user-assigned identity, and ARM error bodies.
 //!
 //! Every parser takes the body as received. Optional fields that are absent or `null` become
@@ -96,7 +96,7 @@ pub struct NetworkRuleSet {
 /// One IP rule: an address or a CIDR range that the registry allows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IpRule {
-    /// `Allow`, the only action ARM knows.
+    /// `Allow`, the only action ARM defines.
     pub action: Option<String>,
     /// An IPv4 address or CIDR range as written in the rule, such as `203.0.113.0/24`.
     pub value: String,
@@ -168,7 +168,7 @@ pub struct ArmError {
     pub message: String,
 }
 
-/// The reason an ARM answer could not be read. No variant holds text from the body.
+/// The reason an ARM response could not be read. No variant holds text from the body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ArmParseError {

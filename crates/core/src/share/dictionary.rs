@@ -6,7 +6,7 @@
 //! On the typical report of the tests this shrinks the compressed wire form by about a fifth.
 //!
 //! Changing [`DICTIONARY`] changes what every payload means, so it requires a new
-//! [`super::PAYLOAD_VERSION`].
+//! [`super::PAYLOAD_VERSION`], and the old dictionary stays for the links made with it.
 
 use miniz_oxide::deflate::core::{
     compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush,
@@ -16,9 +16,12 @@ use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUT
 use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 
-/// Words of findings, evidence labels, headers and URLs, roughly least frequent first, because
-/// nearer text costs fewer bits to refer to.
-pub(super) const DICTIONARY: &[u8] = b"\
+/// Words of the registry and environment findings, evidence labels, headers and URLs, roughly
+/// least frequent first, because nearer text costs fewer bits to refer to. Payload version 2
+/// used these alone.
+macro_rules! registry_words {
+    () => {
+        "\
 CommandFoundCommandNotFoundVersionFoundDaemonReachableDnsResolvedProxyNoneTlsEstablished\
 NotaryAbsentPullNeedsConsentSkippedNoCommandmajorminorpatchversionplatformlinux/amd64\
 /usr/bin/dockerhelmnotarycommandexit_statusoutputDocker version , build \
@@ -31,17 +34,52 @@ content-typeapplication/jsondocker-distribution-api-versionregistry/2.0x-ms-corr
 www-authenticateBearer realm=\"\",service=\"\",scope=\"repository:hello-world:pull\"\
 /oauth2/exchange/oauth2/token?service=&scope=repository%3Ahello-world%3Apullrefresh_token\
 expires_at_msgrantedflowscopepullelapsed_mslocationstatusdate GMT, Dec 2026 Registrykindurl\
-http://127.0.0.1:https:///v2/hello-world/manifests/latest/v2/hello-world/blobs/sha256:/v2/";
+http://127.0.0.1:https:///v2/hello-world/manifests/latest/v2/hello-world/blobs/sha256:/v2/"
+    };
+}
+
+/// The dictionary of payload version 2, kept so that links made with it still open.
+pub(super) const DICTIONARY_V2: &[u8] = registry_words!().as_bytes();
+
+/// The dictionary of the current payload version: the words of the ARM checks, which fewer
+/// reports contain, then those of version 2.
+pub(super) const DICTIONARY: &[u8] = concat!(
+    "cmk_identity_deletedcmk_identity_presentprivate_dns_mismatchprivate_dns_matches\
+private_endpoints_listedpublic_access_disabledno_permissionregistry_not_foundclient_denied\
+client_allowednetwork_openclient_idkey_identifieridentity_typeprivate_dns\
+Armtoken_acceptedtenantregistry_foundsubscriptionskuPremiumadmin_user_enabled\
+anonymous_pull_enabledno_private_endpointsnot_encryptedclient_admittedclient_ip_unknown\
+rulesrule_countforbidden_seenin_browserdata_hostaudhttps://management.azure.com/\
+resource_id/subscriptions//resourceGroups//providers/Microsoft.ContainerRegistry/registries/\
+locationdata_endpointpublic_network_accessEnableddefault_actionDenyip_rule",
+    registry_words!()
+)
+.as_bytes();
+
+/// Returns the dictionary of a payload version, or `None` for a version this build cannot
+/// read.
+pub(super) fn for_version(version: u8) -> Option<&'static [u8]> {
+    match version {
+        super::OLDEST_PAYLOAD_VERSION => Some(DICTIONARY_V2),
+        super::PAYLOAD_VERSION => Some(DICTIONARY),
+        _ => None,
+    }
+}
 
 /// Compresses `data` as raw deflate against [`DICTIONARY`].
 pub(super) fn compress(data: &[u8]) -> Vec<u8> {
+    compress_with(data, DICTIONARY)
+}
+
+/// Compresses `data` as raw deflate against `dictionary`.
+pub(super) fn compress_with(data: &[u8], dictionary: &[u8]) -> Vec<u8> {
     let flags = create_comp_flags_from_zip_params(10, 0, 0);
     let mut compressor = CompressorOxide::new(flags);
 
     // Prime the window with the dictionary; the decoder has it already, so its output is dropped.
-    let (status, read) = compress_to_output(&mut compressor, DICTIONARY, TDEFLFlush::Sync, |_| true);
+    let (status, read) = compress_to_output(&mut compressor, dictionary, TDEFLFlush::Sync, |_| true);
     assert_eq!(status, TDEFLStatus::Okay, "priming the compressor failed");
-    assert_eq!(read, DICTIONARY.len(), "the compressor read the whole dictionary");
+    assert_eq!(read, dictionary.len(), "the compressor read the whole dictionary");
 
     let mut out = Vec::new();
     let (status, read) = compress_to_output(&mut compressor, data, TDEFLFlush::Finish, |chunk| {
@@ -53,12 +91,17 @@ pub(super) fn compress(data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Decompresses what [`compress`] produced. Fails with `HasMoreOutput` when the data expands
-/// past `limit` bytes, and with another status when it is damaged or cut short.
-pub(super) fn decompress_with_limit(compressed: &[u8], limit: usize) -> Result<Vec<u8>, TINFLStatus> {
-    let start = DICTIONARY.len();
+/// Decompresses what [`compress_with`] produced with the same dictionary. Fails with
+/// `HasMoreOutput` when the data expands past `limit` bytes, and with another status when it is
+/// damaged or cut short.
+pub(super) fn decompress_with_limit(
+    compressed: &[u8],
+    dictionary: &[u8],
+    limit: usize,
+) -> Result<Vec<u8>, TINFLStatus> {
+    let start = dictionary.len();
     let mut out = vec![0; start + compressed.len().saturating_mul(4).clamp(1024, limit)];
-    out[..start].copy_from_slice(DICTIONARY);
+    out[..start].copy_from_slice(dictionary);
 
     // The whole buffer is one non-wrapping window, so back-references reach into the dictionary.
     let mut decompressor = DecompressorOxide::new();

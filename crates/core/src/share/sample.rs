@@ -4,6 +4,7 @@
 //! links longer shows in every build, and the tests assert that it stays under 2,000 characters.
 
 use crate::report::REPORT_FORMAT;
+use crate::rules::arm::ArmFinding;
 use crate::rules::environment::{EnvironmentFinding, Version};
 use crate::rules::registry::{ClockSource, Failure, RegistryFinding, TokenFlow};
 use crate::{CheckId, CheckResult, Code, Evidence, Finding, Report, Side, Status};
@@ -31,8 +32,9 @@ fn result(
     }
 }
 
-/// Returns a report as a real run with the helper makes it: the browser's registry checks, blocked by
-/// CORS, and the machine's DNS, TLS, registry and tool checks, with the evidence each records.
+/// Returns a report as a real run with the helper and an ARM token makes it: the browser's
+/// registry checks, blocked by CORS, the machine's DNS, TLS, registry and tool checks, and the
+/// ARM checks on both sides, with the evidence each records.
 pub fn typical_report() -> Report {
     use Side::{Browser, Machine};
     use Status::{Fail, Pass, Skipped, Warning};
@@ -121,6 +123,9 @@ pub fn typical_report() -> Report {
             EnvironmentFinding::SkippedNoCommand { name: "helm".into() }, &[], 0),
         result(CheckId::NotaryVersion, Machine, Pass, None, EnvironmentFinding::NotaryAbsent, &[], 1),
     ];
+    let mut results = results;
+    results.extend(arm_results(Browser));
+    results.extend(arm_results(Machine));
 
     Report {
         format: REPORT_FORMAT,
@@ -134,3 +139,56 @@ pub fn typical_report() -> Report {
     }
 }
 
+
+/// The ARM checks of the typical report on one side: a Premium registry with default action
+/// Deny, whose login server the helper reaches, with no private endpoint and no
+/// customer-managed key.
+fn arm_results(side: Side) -> Vec<CheckResult> {
+    use Status::{Pass, Skipped, Warning};
+
+    let id = "/subscriptions/7c4d9a2e-5b1f-4e8a-9d3c-2f6b8e1a4c70/resourceGroups/contoso-prod/providers/Microsoft.ContainerRegistry/registries/contosoregistry";
+    let rules = vec!["203.0.113.0/24".to_owned(), "198.51.100.7".to_owned()];
+    let registry = "contosoregistry".to_owned();
+    let network = match side {
+        Side::Browser => result(CheckId::NetworkRules, side, Warning, None,
+            ArmFinding::ClientIpUnknown {
+                registry: registry.clone(),
+                rules: rules.clone(),
+                rule_count: 2,
+                forbidden_seen: false,
+                in_browser: true,
+                data_host: None,
+            },
+            &[("public_network_access", "Enabled"), ("default_action", "Deny"),
+              ("ip_rule", "203.0.113.0/24"), ("ip_rule", "198.51.100.7")], 0),
+        Side::Machine => result(CheckId::NetworkRules, side, Pass, None,
+            ArmFinding::ClientAdmitted { registry: registry.clone(), rules, rule_count: 2 },
+            &[("public_network_access", "Enabled"), ("default_action", "Deny"),
+              ("ip_rule", "203.0.113.0/24"), ("ip_rule", "198.51.100.7")], 0),
+    };
+
+    vec![
+        result(CheckId::ArmToken, side, Pass, None,
+            ArmFinding::TokenAccepted {
+                tenant: Some("72f988bf-86f1-41af-91ab-2d7cd011db47".into()),
+                expires_at_ms: Some(1_796_463_874_000),
+            },
+            &[("aud", "https://management.azure.com/")], 212),
+        result(CheckId::ArmRegistry, side, Pass, None,
+            ArmFinding::RegistryFound {
+                name: registry.clone(),
+                login_server: "contosoregistry.azurecr.io".into(),
+                subscription: "Contoso Production".into(),
+                sku: Some("Premium".into()),
+                admin_user_enabled: Some(false),
+                anonymous_pull_enabled: Some(false),
+            },
+            &[("resource_id", id), ("location", "westeurope"),
+              ("data_endpoint", "contosoregistry.westeurope.data.azurecr.io")], 388),
+        network,
+        result(CheckId::PrivateEndpoints, side, Skipped, None,
+            ArmFinding::NoPrivateEndpoints { registry: registry.clone() }, &[], 0),
+        result(CheckId::EncryptionIdentity, side, Skipped, None,
+            ArmFinding::NotEncrypted { registry }, &[], 0),
+    ]
+}

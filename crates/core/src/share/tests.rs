@@ -2,6 +2,7 @@ use proptest::prelude::*;
 
 use super::*;
 use super::sample::typical_report;
+use crate::rules::arm::ArmFinding;
 use crate::rules::environment::{EnvironmentFinding, Version};
 use crate::rules::registry::{ClockSource, Failure, RegistryFinding, TokenFlow};
 use crate::{CheckId, CheckResult, Code, Finding, Side, Status};
@@ -162,7 +163,10 @@ fn dictionary_round_trips_large_input() {
 
     let packed = dictionary::compress(&data);
 
-    assert_eq!(dictionary::decompress_with_limit(&packed, MAX_REPORT_BYTES), Ok(data));
+    assert_eq!(
+        dictionary::decompress_with_limit(&packed, dictionary::DICTIONARY, MAX_REPORT_BYTES),
+        Ok(data)
+    );
 }
 
 #[test]
@@ -282,6 +286,88 @@ fn anonymize_keeps_the_diagnosis() {
 }
 
 #[test]
+fn typical_report_has_arm_results_on_both_sides() {
+    let report = typical_report();
+
+    for side in [Side::Browser, Side::Machine] {
+        let arm = report
+            .results
+            .iter()
+            .filter(|result| result.side == side && matches!(result.finding, Finding::Arm(_)))
+            .count();
+        assert_eq!(arm, 5, "ARM results on {side:?}");
+    }
+}
+
+#[test]
+fn version_2_links_still_open() {
+    let mut report = typical_report();
+    report.results.retain(|result| !matches!(result.finding, Finding::Arm(_)));
+    let packed = wire_bytes(&report);
+    let mut bytes = vec![2];
+    bytes.extend_from_slice(&dictionary::compress_with(&packed, dictionary::DICTIONARY_V2));
+
+    let decoded = decode(&URL_SAFE_NO_PAD.encode(bytes));
+
+    assert_eq!(decoded, Ok(report));
+}
+
+#[test]
+fn version_1_is_unknown() {
+    let payload = payload_of(1, b"anything");
+    assert_eq!(decode(&payload), Err(ShareError::UnknownVersion { version: 1 }));
+}
+
+#[test]
+fn anonymize_hides_azure_names() {
+    let hidden = anonymize(&typical_report());
+    let text = all_text(&hidden);
+
+    assert!(!text.contains("7c4d9a2e-5b1f-4e8a-9d3c-2f6b8e1a4c70"), "subscription id: {text}");
+    assert!(!text.contains("72f988bf-86f1-41af-91ab-2d7cd011db47"), "tenant id: {text}");
+    assert!(!text.contains("contoso-prod"), "resource group: {text}");
+    assert!(!text.contains("Contoso Production"), "subscription name: {text}");
+    assert!(
+        text.contains("/subscriptions/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx/resourceGroups/group/"),
+        "{text}"
+    );
+    for lang in [Lang::En, Lang::Ko] {
+        for result in &hidden.results {
+            let sentence = result.finding.localize(lang);
+            assert!(!sentence.to_ascii_lowercase().contains("contoso"), "{sentence}");
+        }
+    }
+}
+
+#[test]
+fn hide_guids_table() {
+    let cases = [
+        ("tid 72f988bf-86f1-41af-91ab-2d7cd011db47.", "tid xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx."),
+        ("/subscriptions/7C4D9A2E-5B1F-4E8A-9D3C-2F6B8E1A4C70/x", "/subscriptions/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx/x"),
+        ("a72f988bf-86f1-41af-91ab-2d7cd011db47", "a72f988bf-86f1-41af-91ab-2d7cd011db47"),
+        ("72f988bf-86f1-41af-91ab-2d7cd011db4", "72f988bf-86f1-41af-91ab-2d7cd011db4"),
+        ("sha256:d2c94e258dcb3c5ac2798d32e1249e42", "sha256:d2c94e258dcb3c5ac2798d32e1249e42"),
+        ("레지스트리 72f988bf-86f1-41af-91ab-2d7cd011db47", "레지스트리 xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(hide_guids(input), expected, "input: {input}");
+    }
+}
+
+#[test]
+fn hide_resource_groups_table() {
+    let cases = [
+        ("/subscriptions/s/resourceGroups/prod-rg/providers/x", "/subscriptions/s/resourceGroups/group/providers/x"),
+        ("/subscriptions/s/resourcegroups/prod-rg", "/subscriptions/s/resourcegroups/group"),
+        ("no ids here", "no ids here"),
+        ("/resourceGroups/", "/resourceGroups/"),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(hide_resource_groups(input), expected, "input: {input}");
+    }
+}
+
+#[test]
 fn anonymize_loopback_registry() {
     let mut report = typical_report();
     report.registry = "127.0.0.1:5000".into();
@@ -349,6 +435,40 @@ fn finding() -> impl Strategy<Value = Finding> {
         }),
         (text(), any::<i64>())
             .prop_map(|(host, days)| EnvironmentFinding::TlsExpiresSoon { host, days }.into()),
+        (text(), text(), text(), any::<Option<bool>>()).prop_map(
+            |(name, login_server, subscription, admin_user_enabled)| ArmFinding::RegistryFound {
+                name,
+                login_server,
+                subscription,
+                sku: Some("Premium".into()),
+                admin_user_enabled,
+                anonymous_pull_enabled: None,
+            }
+            .into()
+        ),
+        (text(), text(), proptest::collection::vec(text(), 0..4), any::<bool>()).prop_map(
+            |(registry, client_ip, rules, forbidden_seen)| ArmFinding::ClientDenied {
+                registry,
+                rule_count: rules.len(),
+                client_ip,
+                rules,
+                forbidden_seen,
+                data_host: None,
+            }
+            .into()
+        ),
+        (text(), proptest::collection::vec(text(), 0..3)).prop_map(|(fqdn, seen)| {
+            ArmFinding::PrivateDnsMismatch {
+                fqdn,
+                expected: vec!["10.0.0.5".into()],
+                seen,
+                data_host: None,
+            }
+            .into()
+        }),
+        (text(), text()).prop_map(|(registry, client_id)| {
+            ArmFinding::CmkIdentityDeleted { registry, client_id }.into()
+        }),
     ]
 }
 

@@ -1,4 +1,4 @@
-//! What an ARM check saw, as data, and its sentence in each language. Each sentence names the
+//! Findings of the ARM checks, as data, and its sentence in each language. Each sentence names the
 //! evidence it rests on (registry, rule, address, identity, host name) and the next step.
 
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ pub struct EndpointDns {
     pub addresses: Vec<String>,
 }
 
-/// What an ARM check saw.
+/// The observation behind one ARM check's result.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ArmFinding {
@@ -37,7 +37,7 @@ pub enum ArmFinding {
         tenant: Option<String>,
         expires_at_ms: Option<u64>,
     },
-    /// The token has expired, seen from its `exp` claim or from ARM's answer.
+    /// The token has expired, seen from its `exp` claim or from ARM's response.
     TokenExpired { expired_at_ms: Option<u64> },
     /// The token is for another resource than ARM.
     TokenWrongAudience {
@@ -117,12 +117,21 @@ pub enum ArmFinding {
         forbidden_seen: bool,
         data_host: Option<String>,
     },
+    /// The default action is `Deny`, but the login server responded to this client's challenge
+    /// without 403, so a rule or a bypass lets it in.
+    ClientAdmitted {
+        registry: String,
+        rules: Vec<String>,
+        rule_count: usize,
+    },
     /// The default action is `Deny`, and the client's public address is unknown.
     ClientIpUnknown {
         registry: String,
         rules: Vec<String>,
         rule_count: usize,
         forbidden_seen: bool,
+        /// Seen from the page, which cannot learn its public address; else from the helper.
+        in_browser: bool,
         data_host: Option<String>,
     },
     /// The registry has no private endpoint.
@@ -161,7 +170,7 @@ pub enum ArmFinding {
         /// The client id of a user-assigned identity; `None` for the system identity.
         client_id: Option<String>,
     },
-    /// The user-assigned identity of the key answers 404: it was deleted.
+    /// The key's user-assigned identity responds with 404, so it was deleted.
     CmkIdentityDeleted { registry: String, client_id: String },
     /// The key's user-assigned identity is no longer assigned to the registry.
     CmkIdentityNotAssigned { registry: String, client_id: String },
@@ -315,19 +324,28 @@ impl ArmFinding {
                 ));
                 text
             }
-            ClientIpUnknown { registry, rules, rule_count, forbidden_seen, data_host } => {
+            ClientAdmitted { registry, rules, rule_count } => {
                 let mut text = format!(
                     "The default action of {registry} is Deny with {rule_count} IP rule(s)"
                 );
                 if !rules.is_empty() {
                     text.push_str(&format!(" ({})", rules.join(", ")));
                 }
-                if *forbidden_seen {
-                    text.push_str(", and the registry answered 403 without naming the client address");
-                } else {
-                    text.push_str(". A browser cannot know its public address, so whether a rule allows it is unknown");
+                text.push_str(", and the login server answered this client without 403, so a rule or a trusted-service bypass lets it in.");
+                text
+            }
+            ClientIpUnknown { registry, rules, rule_count, forbidden_seen, in_browser, data_host } => {
+                let mut text = format!(
+                    "The default action of {registry} is Deny with {rule_count} IP rule(s)"
+                );
+                if !rules.is_empty() {
+                    text.push_str(&format!(" ({})", rules.join(", ")));
                 }
-                text.push_str(". Compare your public address with the rules, or run the helper.");
+                match (forbidden_seen, in_browser) {
+                    (true, _) => text.push_str(", and the registry answered 403 without naming the client address. Compare your public address with the rules."),
+                    (false, true) => text.push_str(". A browser cannot know its public address, so whether a rule allows it is unknown. Compare your public address with the rules, or run the helper."),
+                    (false, false) => text.push_str(". The login server did not answer, so whether a rule allows this machine's public address is unknown. Compare that address with the rules."),
+                }
                 text.push_str(&data_host_en(data_host));
                 text
             }
@@ -509,19 +527,28 @@ impl ArmFinding {
                 ));
                 text
             }
-            ClientIpUnknown { registry, rules, rule_count, forbidden_seen, data_host } => {
+            ClientAdmitted { registry, rules, rule_count } => {
                 let mut text = format!(
                     "{registry}의 기본 동작은 Deny이고 IP 규칙은 {rule_count}개입니다"
                 );
                 if !rules.is_empty() {
                     text.push_str(&format!("({})", rules.join(", ")));
                 }
-                if *forbidden_seen {
-                    text.push_str(". 레지스트리가 403으로 응답했지만 클라이언트 주소는 알려 주지 않았습니다");
-                } else {
-                    text.push_str(". 브라우저는 자신의 공인 IP를 알 수 없어서 규칙에 포함되는지 판단할 수 없습니다");
+                text.push_str(". 로그인 서버가 이 클라이언트에 403 없이 응답했으므로 규칙이나 신뢰할 수 있는 서비스 예외로 허용된 상태입니다.");
+                text
+            }
+            ClientIpUnknown { registry, rules, rule_count, forbidden_seen, in_browser, data_host } => {
+                let mut text = format!(
+                    "{registry}의 기본 동작은 Deny이고 IP 규칙은 {rule_count}개입니다"
+                );
+                if !rules.is_empty() {
+                    text.push_str(&format!("({})", rules.join(", ")));
                 }
-                text.push_str(". 공인 IP를 규칙과 비교하거나 헬퍼로 점검하세요.");
+                match (forbidden_seen, in_browser) {
+                    (true, _) => text.push_str(". 레지스트리가 403으로 응답했지만 클라이언트 주소는 알려 주지 않았습니다. 공인 IP를 규칙과 비교하세요."),
+                    (false, true) => text.push_str(". 브라우저는 자신의 공인 IP를 알 수 없어서 규칙에 포함되는지 판단할 수 없습니다. 공인 IP를 규칙과 비교하거나 헬퍼로 점검하세요."),
+                    (false, false) => text.push_str(". 로그인 서버가 응답하지 않아 이 머신의 공인 IP가 규칙에 포함되는지 알 수 없습니다. 그 주소를 규칙과 비교하세요."),
+                }
                 text.push_str(&data_host_ko(data_host));
                 text
             }

@@ -4,7 +4,9 @@
 use std::net::IpAddr;
 
 use crate::parse::arm::{IpRange, Registry};
-use crate::{Code, Evidence};
+use crate::{Code, Evidence, Side};
+
+use super::observations::host_of;
 
 use super::run::Verdict;
 use super::{ArmFinding, EndpointDns, Observations};
@@ -16,13 +18,15 @@ const NAMED_RULES: usize = 3;
 ///
 /// Public access disabled fails with CONNECTIVITY_FORBIDDEN_ERROR unless this machine resolves
 /// the login server to a private endpoint's address. With default action `Deny`, a known client
-/// address inside a rule passes, outside every rule fails after a 403 and warns otherwise; an
-/// unknown address fails after a 403 (the rules deny someone, and the registry did deny) and
+/// address inside a rule passes, outside every rule fails after a 403 and warns otherwise. An
+/// unknown address fails after a 403 (the rules deny someone, and the registry did deny),
+/// passes when the login server responded to the challenge (something lets this client in), and
 /// warns without a code otherwise.
 pub(crate) fn judge(
     registry: &Registry,
     seen: &Observations,
     endpoints: &[EndpointDns],
+    side: Side,
 ) -> Verdict {
     let name = registry.name.clone();
     let data_host = failed_data_endpoint(registry, seen);
@@ -76,11 +80,22 @@ pub(crate) fn judge(
         evidence.push(Evidence::new("ip_rule", value.clone()));
     }
     let Some(client_ip) = seen.client_ip else {
+        if seen.login_server_answered && !seen.forbidden {
+            return Verdict::pass(
+                ArmFinding::ClientAdmitted {
+                    registry: name,
+                    rules: values.iter().take(NAMED_RULES).cloned().collect(),
+                    rule_count: values.len(),
+                },
+                evidence,
+            );
+        }
         let finding = ArmFinding::ClientIpUnknown {
             registry: name,
             rules: values.iter().take(NAMED_RULES).cloned().collect(),
             rule_count: values.len(),
             forbidden_seen: seen.forbidden,
+            in_browser: side == Side::Browser,
             data_host,
         };
         return if seen.forbidden {
@@ -120,15 +135,15 @@ pub(crate) fn judge(
     }
 }
 
-/// Returns the data endpoint at which the data path failed, when it is one of this registry's.
-/// A failure at storage (`*.blob.core.windows.net`) is not attributed to the network rules,
-/// because storage has its own firewall.
+/// Returns the data endpoint at which the data path failed, when it is one of this registry's
+/// (compared by host, without a port). A failure at storage (`*.blob.core.windows.net`) is not
+/// attributed to the network rules, because storage has its own firewall.
 fn failed_data_endpoint(registry: &Registry, seen: &Observations) -> Option<String> {
-    let host = seen.data_path_failed_host.as_ref()?;
+    let host = host_of(seen.data_path_failed_host.as_ref()?);
     registry
         .data_endpoint_host_names
         .iter()
-        .find(|name| name.eq_ignore_ascii_case(host))
+        .find(|name| host_of(name) == host)
         .cloned()
 }
 

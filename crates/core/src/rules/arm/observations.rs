@@ -1,4 +1,4 @@
-//! What the registry checks saw that the ARM checks compare against, read back from their
+//! Observations of the registry checks that the ARM checks compare against, read back from their
 //! results so that the page and the helper need no extra plumbing.
 
 use std::net::IpAddr;
@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use crate::rules::registry::RegistryFinding;
 use crate::{CheckId, CheckResult, Code, Finding, Side, Status};
 
-/// What the registry checks saw, read from their results' evidence.
+/// Facts the registry checks observed, read from their results' evidence.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Observations {
     /// A 403 on the challenge, the exchange or the token request.
@@ -18,6 +18,9 @@ pub struct Observations {
     pub dns_addresses: Option<Vec<IpAddr>>,
     /// The host at which the data path failed, when it did.
     pub data_path_failed_host: Option<String>,
+    /// The login server responded to the challenge (`GET /v2/`) with a usable 401, so its network
+    /// rules let this client in.
+    pub login_server_answered: bool,
 }
 
 impl Observations {
@@ -31,6 +34,9 @@ impl Observations {
             );
             if denied_step && result.code == Some(Code::ConnectivityForbidden) {
                 seen.forbidden = true;
+            }
+            if result.check == CheckId::Challenge && result.status == Status::Pass {
+                seen.login_server_answered = true;
             }
             if seen.client_ip.is_none() {
                 seen.client_ip = result

@@ -7,7 +7,7 @@ use crate::{Code, Evidence};
 use super::run::Verdict;
 use super::{ArmFinding, ArmSettings};
 
-/// What the run looks for: a registry name, and the login server as checked.
+/// The registry the run searches for: a name, and the login server as checked.
 #[derive(Clone, Debug)]
 pub(crate) struct Wanted {
     /// The override, else the first label of an ACR login server (`myreg` of
@@ -57,13 +57,8 @@ impl Wanted {
 
 /// Judges the registry found: pass when its login server is the one checked, LOGIN_SERVER_ERROR
 /// when it is in another cloud, a warning when it differs in another way.
-pub(crate) fn judge_found(
-    registry: &Registry,
-    subscription: &str,
-    wanted: &Wanted,
-    mut evidence: Vec<Evidence>,
-) -> Verdict {
-    evidence.extend(facts(registry));
+pub(crate) fn judge_found(registry: &Registry, subscription: &str, wanted: &Wanted) -> Verdict {
+    let evidence = facts(registry);
     let name = registry.name.clone();
     let login_server = registry
         .login_server
@@ -107,7 +102,9 @@ pub(crate) fn judge_found(
     }
 }
 
-/// The facts worth showing about a registry, as evidence.
+/// Returns the facts worth showing about a registry, as evidence. The login server is in the finding,
+/// network settings are the network rules check's evidence, and the list request itself is not
+/// recorded because the resource id names the subscription: a share link has little room.
 fn facts(registry: &Registry) -> Vec<Evidence> {
     let mut evidence = vec![Evidence::new("resource_id", registry.id.clone())];
     let mut push = |label: &str, value: Option<String>| {
@@ -116,21 +113,13 @@ fn facts(registry: &Registry) -> Vec<Evidence> {
         }
     };
     push("location", registry.location.clone());
-    push("login_server", registry.login_server.clone());
-    push(
-        "public_network_access",
-        registry.public_network_access.clone(),
-    );
-    push(
-        "default_action",
-        registry
-            .network_rule_set
-            .as_ref()
-            .and_then(|rules| rules.default_action.clone()),
-    );
+    // Enabled data endpoints show as their host names; only `false` needs saying.
     push(
         "data_endpoint_enabled",
-        registry.data_endpoint_enabled.map(|flag| flag.to_string()),
+        registry
+            .data_endpoint_enabled
+            .filter(|enabled| !enabled)
+            .map(|flag| flag.to_string()),
     );
     for host in &registry.data_endpoint_host_names {
         evidence.push(Evidence::new("data_endpoint", host.clone()));

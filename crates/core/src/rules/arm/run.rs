@@ -1,4 +1,4 @@
-//! The ARM run: the order of the requests, what each answer decides, and which checks are
+//! The ARM run: the order of the requests, what each response decides, and which checks are
 //! skipped when a step fails.
 //!
 //! The token's claims are read first; an expired token or one for another audience fails the
@@ -101,7 +101,7 @@ enum Step {
     Done,
 }
 
-/// The registry found, with the subscription that holds it.
+/// The registry found, and what the later requests learned about it.
 #[derive(Clone, Debug)]
 struct Found {
     registry: Registry,
@@ -268,7 +268,7 @@ impl ArmRun {
 
         if let Some(found) = self.found.clone() {
             let entries = private_endpoint::dns_entries(&found.endpoints);
-            let verdict = network::judge(&found.registry, seen, &entries);
+            let verdict = network::judge(&found.registry, seen, &entries, self.side);
             self.emit(CheckId::NetworkRules, verdict, &mut results);
 
             let verdict = private_endpoint::judge(
@@ -383,14 +383,22 @@ impl ArmRun {
             }
         };
 
-        let mut token_evidence = evidence;
-        token_evidence.extend(self.facts.evidence.clone());
+        // The finding names the tenant and the expiry, and the answer's URL and headers add
+        // nothing, so only the audience (or why the claims are unreadable) is evidence: a share
+        // link has little room.
+        let evidence = self
+            .facts
+            .evidence
+            .iter()
+            .filter(|evidence| evidence.label != "tid" && evidence.label != "exp")
+            .cloned()
+            .collect();
         let verdict = Verdict::pass(
             ArmFinding::TokenAccepted {
                 tenant: self.facts.tenant.clone(),
                 expires_at_ms: self.facts.expires_at_ms,
             },
-            token_evidence,
+            evidence,
         );
         self.emit(CheckId::ArmToken, verdict, results);
 
@@ -455,7 +463,7 @@ impl ArmRun {
         };
 
         if let Some(registry) = list.items.into_iter().find(|r| self.wanted.matches(r)) {
-            let verdict = found::judge_found(&registry, &subscription, &self.wanted, evidence);
+            let verdict = found::judge_found(&registry, &subscription, &self.wanted);
             self.emit(CheckId::ArmRegistry, verdict, results);
             self.start_lookups(registry);
             return;

@@ -1,4 +1,4 @@
-//! Driver tests: each ARM scenario as canned ARM answers, fed through a whole run, with the
+//! Driver tests: each ARM scenario as canned ARM responses, fed through a whole run, with the
 //! requests sent and the status and code of every check asserted.
 
 use std::net::IpAddr;
@@ -88,7 +88,7 @@ fn subscriptions() -> Value {
     ]})
 }
 
-/// The `found` registry: Premium, admin user on, public access enabled, default action Allow,
+/// Returns the `found` registry: Premium, admin user on, public access enabled, default action Allow,
 /// a data endpoint, no private endpoint, no customer-managed key.
 fn lab_registry() -> Value {
     json!({
@@ -113,7 +113,7 @@ fn lab_registry() -> Value {
     })
 }
 
-/// The lab registry with changes applied to `properties` (or the root, for `identity`).
+/// Returns the lab registry with changes applied to `properties` (or the root, for `identity`).
 fn registry_with(change: impl FnOnce(&mut Value)) -> Value {
     let mut registry = lab_registry();
     change(&mut registry);
@@ -124,7 +124,7 @@ fn list(items: Vec<Value>) -> Value {
     json!({ "value": items })
 }
 
-/// A canned ARM: answers by URL, and 404 for anything else.
+/// A canned ARM that responds by URL, and with 404 to any other URL.
 struct CannedArm {
     answers: Vec<(String, Outcome)>,
 }
@@ -145,7 +145,7 @@ impl CannedArm {
         }
     }
 
-    /// The lab ARM with the registry list of the lab subscription.
+    /// Returns the lab ARM with this registry list for the lab subscription.
     fn with_registry(registry: Value) -> CannedArm {
         CannedArm::new().on(&registries_url(LAB_SUB), 200, &list(vec![registry]))
     }
@@ -275,8 +275,7 @@ fn forbidden_from(ip: &str) -> Observations {
     Observations {
         forbidden: true,
         client_ip: Some(ip.parse().expect("an IP")),
-        dns_addresses: None,
-        data_path_failed_host: None,
+        ..Observations::default()
     }
 }
 
@@ -378,9 +377,13 @@ fn registry_evidence_shows_facts() {
     };
     assert_eq!(value("resource_id"), Some(REGISTRY_ID));
     assert_eq!(value("location"), Some("westeurope"));
-    assert_eq!(value("data_endpoint_enabled"), Some("true"));
     assert_eq!(value("data_endpoint"), Some("127.0.0.1"));
-    assert_eq!(value("status"), Some("200"));
+    assert_eq!(
+        value("data_endpoint_enabled"),
+        None,
+        "shown by the host names"
+    );
+    assert_eq!(value("url"), None, "the list request is not recorded");
 }
 
 #[test]
@@ -1329,4 +1332,170 @@ fn observations_ignore_other_403s() {
         &[],
     );
     assert!(!Observations::from_results(&[denied_pull]).forbidden);
+}
+
+#[test]
+fn network_allow_without_client_ip() {
+    let arm = CannedArm::with_registry(deny_registry(&["203.0.113.0/24", "127.0.0.1"]));
+    let answered = Observations {
+        login_server_answered: true,
+        ..Observations::default()
+    };
+
+    for side in [Side::Machine, Side::Browser] {
+        let ran = drive_with(&arm, &valid_token(), settings(), side, &answered);
+        ran.assert(&[(CheckId::NetworkRules, Status::Pass, None)]);
+        both_languages_contain(&ran, CheckId::NetworkRules, "203.0.113.0/24, 127.0.0.1");
+        assert!(ran
+            .text(CheckId::NetworkRules, Lang::En)
+            .contains("without 403"));
+        assert!(ran
+            .text(CheckId::NetworkRules, Lang::Ko)
+            .contains("403 없이"));
+    }
+}
+
+#[test]
+fn network_unknown_ip_wording_per_side() {
+    let arm = CannedArm::with_registry(deny_registry(&["203.0.113.0/24"]));
+
+    let machine = drive(&arm, &Observations::default());
+    machine.assert(&[(CheckId::NetworkRules, Status::Warning, None)]);
+    let english = machine.text(CheckId::NetworkRules, Lang::En);
+    assert!(
+        english.contains("this machine's public address"),
+        "{english}"
+    );
+    assert!(!english.contains("browser"), "{english}");
+    assert!(machine
+        .text(CheckId::NetworkRules, Lang::Ko)
+        .contains("이 머신의 공인 IP"));
+}
+
+#[test]
+fn failed_data_endpoint_matches_without_port() {
+    let registry = registry_with(|r| {
+        *r = deny_registry(&["203.0.113.0/24"]);
+        r["properties"]["dataEndpointHostNames"] = json!(["127.0.0.1:5001"]);
+    });
+    let seen = Observations {
+        data_path_failed_host: Some("127.0.0.1".to_owned()),
+        ..forbidden_from("198.51.100.7")
+    };
+    let ran = drive(&CannedArm::with_registry(registry), &seen);
+
+    both_languages_contain(&ran, CheckId::NetworkRules, "127.0.0.1:5001");
+
+    let storage = Observations {
+        data_path_failed_host: Some("labstorage.blob.core.windows.net".to_owned()),
+        ..forbidden_from("198.51.100.7")
+    };
+    let ran = drive(
+        &CannedArm::with_registry(deny_registry(&["203.0.113.0/24"])),
+        &storage,
+    );
+    assert!(!ran
+        .text(CheckId::NetworkRules, Lang::En)
+        .contains("data path"));
+}
+
+#[test]
+fn observations_see_the_answered_challenge() {
+    let challenge = result(
+        CheckId::Challenge,
+        Side::Browser,
+        Status::Pass,
+        None,
+        RegistryFinding::ChallengeIssued {
+            url: "http://127.0.0.1:5000/v2/".into(),
+            realm: "http://127.0.0.1:5000/oauth2/token".into(),
+            service: "127.0.0.1:5000".into(),
+        }
+        .into(),
+        &[("status", "401")],
+    );
+    assert!(Observations::from_results(&[challenge]).login_server_answered);
+    assert!(!Observations::from_results(&[]).login_server_answered);
+}
+
+/// Builds a report of ARM results as the page does, for the share and render tests.
+fn report_of(results: Vec<CheckResult>) -> crate::Report {
+    crate::Report {
+        format: crate::report::REPORT_FORMAT,
+        tool_version: "0.1.0".into(),
+        registry: "127.0.0.1:5000".into(),
+        cloud: "custom".into(),
+        started_at_ms: NOW_MS,
+        browser: Some("Chrome 143".into()),
+        helper_version: None,
+        results,
+    }
+}
+
+#[test]
+fn share_link_round_trips_without_token() {
+    let arm = CannedArm::with_registry(deny_registry(&["203.0.113.0/24"]));
+    let ran = drive(&arm, &forbidden_from("127.0.0.1"));
+    let report = report_of(ran.results);
+
+    let link = crate::share::link("http://127.0.0.1:8080/", &report);
+
+    assert!(!link.contains(TOKEN_SECRET_PART));
+    assert_eq!(crate::share::decode_link(&link), Ok(report.clone()));
+    let hidden = crate::share::anonymize(&report);
+    assert_eq!(
+        crate::share::decode(&crate::share::encode(&hidden)),
+        Ok(hidden)
+    );
+}
+
+#[test]
+fn renderers_show_arm_checks() {
+    let arm = CannedArm::with_registry(deny_registry(&["203.0.113.0/24"]));
+    let ran = drive(&arm, &forbidden_from("127.0.0.1"));
+    let report = report_of(ran.results);
+
+    let text = crate::render::to_text(&report, Lang::En);
+    let markdown = crate::render::markdown::to_markdown(&report, Lang::Ko);
+    let json = crate::render::to_json(&report);
+
+    for title in [
+        "ARM access token",
+        "Registry in Azure",
+        "Network rules",
+        "CONNECTIVITY_FORBIDDEN_ERROR",
+    ] {
+        assert!(text.contains(title), "text lacks {title}: {text}");
+    }
+    for title in [
+        "ARM 액세스 토큰",
+        "Azure의 레지스트리",
+        "네트워크 규칙",
+        "203.0.113.0/24",
+    ] {
+        assert!(
+            markdown.contains(title),
+            "markdown lacks {title}: {markdown}"
+        );
+    }
+    assert!(json.contains("\"network_rules\""), "{json}");
+    assert_eq!(crate::render::from_json(&json).ok(), Some(report));
+    for rendered in [text, markdown, json] {
+        assert!(!rendered.contains(TOKEN_SECRET_PART));
+    }
+}
+
+#[test]
+fn scrubber_removes_token_echoed_by_arm() {
+    // An ARM error that quotes the token back must not carry it into a result.
+    let token = valid_token();
+    let body = arm_error(
+        "InvalidAuthenticationToken",
+        &format!("The token '{token}' is invalid."),
+    );
+    let arm = CannedArm::new().on(&subscriptions_url(), 401, &body);
+
+    let ran = drive(&arm, &Observations::default());
+
+    ran.assert(&[(CheckId::ArmToken, Status::Fail, Some(Code::ArmToken))]);
 }

@@ -1,4 +1,4 @@
-//! The ARM token check: the token's own claims before any request, then ARM's 401 answers.
+//! The ARM token check: the token's own claims before any request, then ARM's 401 responses.
 
 use crate::parse::arm::ArmError;
 use crate::parse::jwt;
@@ -30,7 +30,7 @@ const AUDIENCES: [(Cloud, &str); 6] = [
     ),
 ];
 
-/// What the token's claims tell before it is sent.
+/// Facts read from the token's claims before it is sent.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TokenFacts {
     pub tenant: Option<String>,
