@@ -201,11 +201,17 @@ pub fn prepare(args: &CheckArgs, lang: Lang) -> Result<(RunPlan, RunContext), Us
         .collect();
     let mut secrets = read_secrets(&whats)?.into_iter();
     let registry_secret = registry_secret.and_then(|_| secrets.next());
+    let arm_source = match secrets.next().map(|token| crate::arm::clean_token(&token)) {
+        Some(token) if token.is_empty() => {
+            return Err(UsageError(
+                "the ARM token read from standard input is empty".to_owned(),
+            ))
+        }
+        Some(token) => TokenSource::Given(token),
+        None => TokenSource::AzureCli,
+    };
     let arm = arm_target.map(|target| ArmPlan {
-        source: match secrets.next() {
-            Some(token) => TokenSource::Given(token.trim().to_owned()),
-            None => TokenSource::AzureCli,
-        },
+        source: arm_source,
         target,
     });
 

@@ -936,3 +936,34 @@ async fn api_invalid_registry_skips_arm() {
         "the token is in the stream"
     );
 }
+
+#[test]
+fn cli_arm_token_piped_from_az_json() {
+    let lab = Lab::start(LabConfig::default()).expect("the lab starts");
+    let tools = temp_dir("cli-az-json");
+    let token = lab.arm_token(false);
+    // What `az account get-access-token | acr-health-helper check ... --arm-token-stdin` pipes.
+    let az_output = format!(
+        "{{\n  \"accessToken\": \"{token}\",\n  \"expiresOn\": \"2030-01-01 00:00:00.000000\",\n  \"tokenType\": \"Bearer\"\n}}\n"
+    );
+    let mut command = helper(&tools);
+    command.args([
+        "check",
+        &lab.base_url(),
+        "--arm-token-stdin",
+        "--arm-url",
+        &lab.arm_url(),
+        "--lang",
+        "en",
+    ]);
+    let output = run_with_stdin(command, &az_output);
+    let stdout = text(&output.stdout);
+    let (status, _) =
+        text_result(&stdout, CheckId::ArmRegistry, Lang::En).expect("a registry line");
+    assert_eq!(status, "Registry in Azure : OK", "{stdout}");
+    assert!(!stdout.contains(&token), "the token is printed");
+    assert!(
+        !text(&output.stderr).contains(&token),
+        "the token is logged"
+    );
+}

@@ -151,7 +151,7 @@ impl ArmPlan {
     ) -> Result<ArmPlan, ArmPlanError> {
         let source = match (token, from_az) {
             (Some(token), _) => {
-                let token = token.trim().to_owned();
+                let token = clean_token(&token);
                 if token.is_empty() {
                     return Err(ArmPlanError::EmptyToken);
                 }
@@ -174,6 +174,23 @@ impl ArmPlan {
             request.url.as_deref(),
             request.registry.as_deref(),
         )
+    }
+}
+
+/// Returns a pasted ARM token without what pasting adds: surrounding white space and quotes, a
+/// `Bearer ` prefix, or the whole JSON that `az account get-access-token` prints, from which
+/// the `accessToken` is taken.
+pub fn clean_token(text: &str) -> String {
+    let text = text.trim();
+    if text.starts_with('{') {
+        if let Ok(token) = az::parse_output(text) {
+            return token.access_token;
+        }
+    }
+    let text = text.trim_matches(|ch| ch == '"' || ch == '\'').trim();
+    match text.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => text[7..].trim().to_owned(),
+        _ => text.to_owned(),
     }
 }
 
@@ -394,6 +411,26 @@ mod tests {
                 expected,
                 "{token:?} {from_az} {url:?} {registry:?}"
             );
+        }
+    }
+
+    #[test]
+    fn clean_token_cases() {
+        let cases = [
+            ("eyJ.a.b", "eyJ.a.b"),
+            ("  eyJ.a.b\n", "eyJ.a.b"),
+            ("\"eyJ.a.b\"", "eyJ.a.b"),
+            ("Bearer eyJ.a.b", "eyJ.a.b"),
+            ("bearer  eyJ.a.b", "eyJ.a.b"),
+            (
+                "{\n  \"accessToken\": \"eyJ.a.b\",\n  \"tokenType\": \"Bearer\"\n}\n",
+                "eyJ.a.b",
+            ),
+            ("{not json", "{not json"),
+            ("", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(clean_token(input), expected, "{input:?}");
         }
     }
 
