@@ -137,8 +137,9 @@ pub(crate) fn judge(
 
 /// Returns the data endpoint at which the data path failed, when it is one of this registry's
 /// (compared by host, without a port). A failure at storage (`*.blob.core.windows.net`) is not
-/// attributed to the network rules, because storage has its own firewall.
-fn failed_data_endpoint(registry: &Registry, seen: &Observations) -> Option<String> {
+/// attributed to the registry's rules or private endpoints, because storage has its own firewall
+/// and private endpoints.
+pub(crate) fn failed_data_endpoint(registry: &Registry, seen: &Observations) -> Option<String> {
     let host = host_of(seen.data_path_failed_host.as_ref()?);
     registry
         .data_endpoint_host_names

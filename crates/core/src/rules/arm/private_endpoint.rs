@@ -3,10 +3,11 @@
 
 use std::net::IpAddr;
 
-use crate::parse::arm::PrivateEndpoint;
+use crate::parse::arm::{PrivateEndpoint, Registry};
 use crate::rules::registry::Failure;
 use crate::{Code, Evidence};
 
+use super::network::failed_data_endpoint;
 use super::run::Verdict;
 use super::{ArmFinding, EndpointDns, Observations};
 
@@ -38,14 +39,18 @@ pub(crate) fn dns_entries(lookups: &[(String, EndpointLookup)]) -> Vec<EndpointD
 }
 
 /// Judges the private endpoints. `login_host` is the login server's host name.
+///
+/// NOTE: only the login server's name is compared with this machine's DNS answer, because the
+/// helper's DNS check resolves that name alone. The data endpoints' entries are listed, and a
+/// data path failure at one of them is named in a mismatch.
 pub(crate) fn judge(
-    registry_name: &str,
-    connection_count: usize,
+    registry: &Registry,
     lookups: &[(String, EndpointLookup)],
     seen: &Observations,
     login_host: &str,
 ) -> Verdict {
-    if connection_count == 0 {
+    let registry_name = registry.name.as_str();
+    if registry.private_endpoint_connections.is_empty() {
         return Verdict::skipped(ArmFinding::NoPrivateEndpoints {
             registry: registry_name.to_owned(),
         });
@@ -93,6 +98,7 @@ pub(crate) fn judge(
         );
     };
 
+    let data_host = failed_data_endpoint(registry, seen);
     let seen: Vec<String> = seen_addresses.iter().map(IpAddr::to_string).collect();
     for address in &seen {
         evidence.push(Evidence::new("resolved", address.clone()));
@@ -118,7 +124,7 @@ pub(crate) fn judge(
                 fqdn: entry.fqdn.clone(),
                 expected: entry.addresses.clone(),
                 seen,
-                data_host: None,
+                data_host,
             },
             evidence,
         )

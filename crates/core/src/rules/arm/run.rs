@@ -271,13 +271,8 @@ impl ArmRun {
             let verdict = network::judge(&found.registry, seen, &entries, self.side);
             self.emit(CheckId::NetworkRules, verdict, &mut results);
 
-            let verdict = private_endpoint::judge(
-                &found.registry.name,
-                found.registry.private_endpoint_connections.len(),
-                &found.endpoints,
-                seen,
-                &self.server.host,
-            );
+            let verdict =
+                private_endpoint::judge(&found.registry, &found.endpoints, seen, &self.server.host);
             self.emit(CheckId::PrivateEndpoints, verdict, &mut results);
 
             let verdict = encryption::judge(&found.registry, &found.key, found.identity.as_ref());

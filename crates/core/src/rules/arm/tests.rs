@@ -829,6 +829,32 @@ fn private_endpoint_mismatch_fails_dns() {
 }
 
 #[test]
+fn private_endpoint_mismatch_names_failed_data_endpoint() {
+    let arm = CannedArm::with_registry(private_endpoint_registry()).on(
+        &endpoint_url(),
+        200,
+        &private_endpoint("10.20.30.40"),
+    );
+    let seen = Observations {
+        data_path_failed_host: Some("127.0.0.1".to_owned()),
+        ..resolved(&["127.0.0.1"])
+    };
+    let ran = drive(&arm, &seen);
+
+    ran.assert(&[(
+        CheckId::PrivateEndpoints,
+        Status::Fail,
+        Some(Code::ConnectivityDns),
+    )]);
+    assert!(ran
+        .text(CheckId::PrivateEndpoints, Lang::En)
+        .contains("data path also failed at 127.0.0.1"));
+    assert!(ran
+        .text(CheckId::PrivateEndpoints, Lang::Ko)
+        .contains("데이터 엔드포인트 127.0.0.1"));
+}
+
+#[test]
 fn private_endpoint_in_browser_lists() {
     let arm = CannedArm::with_registry(private_endpoint_registry()).on(
         &endpoint_url(),
