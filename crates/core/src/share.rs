@@ -154,12 +154,11 @@ pub fn decode(payload: &str) -> Result<Report, ShareError> {
         return Err(ShareError::UnknownVersion { version });
     };
 
-    let packed = dictionary::decompress_with_limit(compressed, dictionary, MAX_REPORT_BYTES).map_err(|status| {
-        match status {
+    let packed = dictionary::decompress_with_limit(compressed, dictionary, MAX_REPORT_BYTES)
+        .map_err(|status| match status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
             _ => ShareError::Corrupt,
-        }
-    })?;
+        })?;
 
     let (wire, rest): (WireReport, &[u8]) =
         postcard::take_from_bytes(&packed).map_err(|_| ShareError::Malformed)?;
@@ -209,9 +208,7 @@ pub fn decode_link(link: &str) -> Result<Report, ShareError> {
 /// and path, without its query or fragment (which may carry the helper's pairing secret or an
 /// embedder's origin), then `#report=` and the payload.
 pub fn link(page_url: &str, report: &Report) -> String {
-    let base = page_url
-        .split_once('#')
-        .map_or(page_url, |(base, _)| base);
+    let base = page_url.split_once('#').map_or(page_url, |(base, _)| base);
     let base = base.split_once('?').map_or(base, |(base, _)| base);
     format!("{base}#report={}", encode(report))
 }
@@ -283,7 +280,9 @@ fn hide_json(value: serde_json::Value, registry: &str, name: &str) -> serde_json
                 .into_iter()
                 .map(|(key, item)| match key.as_str() {
                     // Subscription names, such as `Contoso Production`, name the organization.
-                    "subscription" | "subscriptions" => (key, hide_strings(item, HIDDEN_SUBSCRIPTION)),
+                    "subscription" | "subscriptions" => {
+                        (key, hide_strings(item, HIDDEN_SUBSCRIPTION))
+                    }
                     _ => (key, hide_json(item, registry, name)),
                 })
                 .collect(),

@@ -9,8 +9,7 @@
 //! [`super::PAYLOAD_VERSION`], and the old dictionary stays for the links made with it.
 
 use miniz_oxide::deflate::core::{
-    compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush,
-    TDEFLStatus,
+    compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
 };
 use miniz_oxide::inflate::core::inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
 use miniz_oxide::inflate::core::{decompress, DecompressorOxide};
@@ -77,9 +76,14 @@ pub(super) fn compress_with(data: &[u8], dictionary: &[u8]) -> Vec<u8> {
     let mut compressor = CompressorOxide::new(flags);
 
     // Prime the window with the dictionary; the decoder has it already, so its output is dropped.
-    let (status, read) = compress_to_output(&mut compressor, dictionary, TDEFLFlush::Sync, |_| true);
+    let (status, read) =
+        compress_to_output(&mut compressor, dictionary, TDEFLFlush::Sync, |_| true);
     assert_eq!(status, TDEFLStatus::Okay, "priming the compressor failed");
-    assert_eq!(read, dictionary.len(), "the compressor read the whole dictionary");
+    assert_eq!(
+        read,
+        dictionary.len(),
+        "the compressor read the whole dictionary"
+    );
 
     let mut out = Vec::new();
     let (status, read) = compress_to_output(&mut compressor, data, TDEFLFlush::Finish, |chunk| {

@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
-use super::*;
 use super::sample::typical_report;
+use super::*;
 use crate::rules::arm::ArmFinding;
 use crate::rules::environment::{EnvironmentFinding, Version};
 use crate::rules::registry::{ClockSource, Failure, RegistryFinding, TokenFlow};
@@ -40,8 +40,15 @@ fn typical_link_fits_2000_chars() {
 
     let link = link(PAGE_URL, &report);
 
-    println!("share link of a typical report with helper results: {} characters", link.len());
-    assert!(link.len() <= 2000, "the link is {} characters long", link.len());
+    println!(
+        "share link of a typical report with helper results: {} characters",
+        link.len()
+    );
+    assert!(
+        link.len() <= 2000,
+        "the link is {} characters long",
+        link.len()
+    );
 }
 
 #[test]
@@ -70,7 +77,11 @@ fn decode_link_reads_pasted_forms() {
     ];
 
     for form in &forms {
-        assert_eq!(decode_link(form).as_ref(), Ok(&report), "pasted form: {form}");
+        assert_eq!(
+            decode_link(form).as_ref(),
+            Ok(&report),
+            "pasted form: {form}"
+        );
     }
 }
 
@@ -125,7 +136,9 @@ fn error_not_base64() {
 #[test]
 fn error_unknown_version() {
     let payload = encode(&typical_report());
-    let mut bytes = URL_SAFE_NO_PAD.decode(&payload).expect("our payload is base64url");
+    let mut bytes = URL_SAFE_NO_PAD
+        .decode(&payload)
+        .expect("our payload is base64url");
     bytes[0] = PAYLOAD_VERSION.wrapping_add(1);
     let foreign = URL_SAFE_NO_PAD.encode(&bytes);
 
@@ -153,7 +166,10 @@ fn payload_is_smaller_with_dictionary() {
     let with_dictionary = dictionary::compress(&packed).len();
     let without = miniz_oxide::deflate::compress_to_vec(&packed, 10).len();
 
-    assert!(with_dictionary < without, "{with_dictionary} bytes against {without}");
+    assert!(
+        with_dictionary < without,
+        "{with_dictionary} bytes against {without}"
+    );
 }
 
 #[test]
@@ -173,7 +189,11 @@ fn dictionary_round_trips_large_input() {
 fn error_too_large() {
     let bomb = payload_of(PAYLOAD_VERSION, &vec![0; MAX_REPORT_BYTES + 1]);
 
-    assert!(bomb.len() < MAX_PAYLOAD_CHARS, "the bomb is {} characters", bomb.len());
+    assert!(
+        bomb.len() < MAX_PAYLOAD_CHARS,
+        "the bomb is {} characters",
+        bomb.len()
+    );
     assert_eq!(decode(&bomb), Err(ShareError::TooLarge));
 }
 
@@ -219,7 +239,11 @@ fn error_malformed_when_nested_deep() {
 
     let bomb = payload_of(PAYLOAD_VERSION, &packed);
 
-    assert!(bomb.len() < MAX_PAYLOAD_CHARS, "the payload is {} characters", bomb.len());
+    assert!(
+        bomb.len() < MAX_PAYLOAD_CHARS,
+        "the payload is {} characters",
+        bomb.len()
+    );
     assert_eq!(decode(&bomb), Err(ShareError::Malformed));
 }
 
@@ -239,7 +263,10 @@ fn errors_read_in_both_languages() {
         let en = error.localize(Lang::En);
         let ko = error.localize(Lang::Ko);
         assert!(!en.is_empty(), "{error:?}");
-        assert!(ko.chars().any(|c| ('가'..='힣').contains(&c)), "{error:?}: {ko}");
+        assert!(
+            ko.chars().any(|c| ('가'..='힣').contains(&c)),
+            "{error:?}: {ko}"
+        );
         assert_ne!(en, ko, "{error:?}");
     }
 }
@@ -250,7 +277,10 @@ fn anonymize_hides_registry() {
     let text = all_text(&hidden);
 
     assert_eq!(hidden.registry, "registry.hidden");
-    assert!(!text.to_ascii_lowercase().contains("contosoregistry"), "{text}");
+    assert!(
+        !text.to_ascii_lowercase().contains("contosoregistry"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -302,10 +332,15 @@ fn typical_report_has_arm_results_on_both_sides() {
 #[test]
 fn version_2_links_still_open() {
     let mut report = typical_report();
-    report.results.retain(|result| !matches!(result.finding, Finding::Arm(_)));
+    report
+        .results
+        .retain(|result| !matches!(result.finding, Finding::Arm(_)));
     let packed = wire_bytes(&report);
     let mut bytes = vec![2];
-    bytes.extend_from_slice(&dictionary::compress_with(&packed, dictionary::DICTIONARY_V2));
+    bytes.extend_from_slice(&dictionary::compress_with(
+        &packed,
+        dictionary::DICTIONARY_V2,
+    ));
 
     let decoded = decode(&URL_SAFE_NO_PAD.encode(bytes));
 
@@ -315,7 +350,10 @@ fn version_2_links_still_open() {
 #[test]
 fn version_1_is_unknown() {
     let payload = payload_of(1, b"anything");
-    assert_eq!(decode(&payload), Err(ShareError::UnknownVersion { version: 1 }));
+    assert_eq!(
+        decode(&payload),
+        Err(ShareError::UnknownVersion { version: 1 })
+    );
 }
 
 #[test]
@@ -323,10 +361,19 @@ fn anonymize_hides_azure_names() {
     let hidden = anonymize(&typical_report());
     let text = all_text(&hidden);
 
-    assert!(!text.contains("7c4d9a2e-5b1f-4e8a-9d3c-2f6b8e1a4c70"), "subscription id: {text}");
-    assert!(!text.contains("72f988bf-86f1-41af-91ab-2d7cd011db47"), "tenant id: {text}");
+    assert!(
+        !text.contains("7c4d9a2e-5b1f-4e8a-9d3c-2f6b8e1a4c70"),
+        "subscription id: {text}"
+    );
+    assert!(
+        !text.contains("72f988bf-86f1-41af-91ab-2d7cd011db47"),
+        "tenant id: {text}"
+    );
     assert!(!text.contains("contoso-prod"), "resource group: {text}");
-    assert!(!text.contains("Contoso Production"), "subscription name: {text}");
+    assert!(
+        !text.contains("Contoso Production"),
+        "subscription name: {text}"
+    );
     assert!(
         text.contains("/subscriptions/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx/resourceGroups/group/"),
         "{text}"
@@ -334,7 +381,10 @@ fn anonymize_hides_azure_names() {
     for lang in [Lang::En, Lang::Ko] {
         for result in &hidden.results {
             let sentence = result.finding.localize(lang);
-            assert!(!sentence.to_ascii_lowercase().contains("contoso"), "{sentence}");
+            assert!(
+                !sentence.to_ascii_lowercase().contains("contoso"),
+                "{sentence}"
+            );
         }
     }
 }
@@ -342,12 +392,30 @@ fn anonymize_hides_azure_names() {
 #[test]
 fn hide_guids_table() {
     let cases = [
-        ("tid 72f988bf-86f1-41af-91ab-2d7cd011db47.", "tid xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx."),
-        ("/subscriptions/7C4D9A2E-5B1F-4E8A-9D3C-2F6B8E1A4C70/x", "/subscriptions/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx/x"),
-        ("a72f988bf-86f1-41af-91ab-2d7cd011db47", "a72f988bf-86f1-41af-91ab-2d7cd011db47"),
-        ("72f988bf-86f1-41af-91ab-2d7cd011db4", "72f988bf-86f1-41af-91ab-2d7cd011db4"),
-        ("sha256:d2c94e258dcb3c5ac2798d32e1249e42", "sha256:d2c94e258dcb3c5ac2798d32e1249e42"),
-        ("레지스트리 72f988bf-86f1-41af-91ab-2d7cd011db47", "레지스트리 xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+        (
+            "tid 72f988bf-86f1-41af-91ab-2d7cd011db47.",
+            "tid xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.",
+        ),
+        (
+            "/subscriptions/7C4D9A2E-5B1F-4E8A-9D3C-2F6B8E1A4C70/x",
+            "/subscriptions/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx/x",
+        ),
+        (
+            "a72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "a72f988bf-86f1-41af-91ab-2d7cd011db47",
+        ),
+        (
+            "72f988bf-86f1-41af-91ab-2d7cd011db4",
+            "72f988bf-86f1-41af-91ab-2d7cd011db4",
+        ),
+        (
+            "sha256:d2c94e258dcb3c5ac2798d32e1249e42",
+            "sha256:d2c94e258dcb3c5ac2798d32e1249e42",
+        ),
+        (
+            "레지스트리 72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "레지스트리 xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+        ),
     ];
     for (input, expected) in cases {
         assert_eq!(hide_guids(input), expected, "input: {input}");
@@ -357,8 +425,14 @@ fn hide_guids_table() {
 #[test]
 fn hide_resource_groups_table() {
     let cases = [
-        ("/subscriptions/s/resourceGroups/prod-rg/providers/x", "/subscriptions/s/resourceGroups/group/providers/x"),
-        ("/subscriptions/s/resourcegroups/prod-rg", "/subscriptions/s/resourcegroups/group"),
+        (
+            "/subscriptions/s/resourceGroups/prod-rg/providers/x",
+            "/subscriptions/s/resourceGroups/group/providers/x",
+        ),
+        (
+            "/subscriptions/s/resourcegroups/prod-rg",
+            "/subscriptions/s/resourcegroups/group",
+        ),
         ("no ids here", "no ids here"),
         ("/resourceGroups/", "/resourceGroups/"),
     ];
@@ -383,12 +457,18 @@ fn anonymize_loopback_registry() {
 #[test]
 fn hide_addresses_table() {
     let cases = [
-        ("client with IP '203.0.113.7' is not allowed", "client with IP 'x.x.x.x' is not allowed"),
+        (
+            "client with IP '203.0.113.7' is not allowed",
+            "client with IP 'x.x.x.x' is not allowed",
+        ),
         ("from 10.1.2.3.", "from x.x.x.x."),
         ("at 10.1.2.3:8080/v2", "at x.x.x.x:8080/v2"),
         ("fe80::1%eth0", "x::x%eth0"),
         ("::ffff:192.0.2.1", "x::x"),
-        ("version 28.2.2, build e6534b4", "version 28.2.2, build e6534b4"),
+        (
+            "version 28.2.2, build e6534b4",
+            "version 28.2.2, build e6534b4",
+        ),
         ("at 20:49:34 GMT", "at 20:49:34 GMT"),
         ("sha256:d2c94e258dcb", "sha256:d2c94e258dcb"),
     ];
@@ -405,36 +485,69 @@ fn text() -> impl Strategy<Value = String> {
 fn finding() -> impl Strategy<Value = Finding> {
     prop_oneof![
         Just(Finding::Registry(RegistryFinding::SkippedCorsBlocked)),
-        (text(), any::<Option<u16>>())
-            .prop_map(|(url, status)| RegistryFinding::Reached { url, status }.into()),
+        (text(), any::<Option<u16>>()).prop_map(|(url, status)| RegistryFinding::Reached {
+            url,
+            status
+        }
+        .into()),
         (text(), text(), text()).prop_map(|(url, realm, service)| {
-            RegistryFinding::ChallengeIssued { url, realm, service }.into()
+            RegistryFinding::ChallengeIssued {
+                url,
+                realm,
+                service,
+            }
+            .into()
         }),
         (text(), any::<Option<String>>(), any::<Option<String>>()).prop_map(
-            |(url, client_ip, message)| RegistryFinding::Forbidden { url, client_ip, message }.into()
-        ),
-        (text(), any::<u32>()).prop_map(|(url, after_ms)| {
-            RegistryFinding::RequestFailed { url, failure: Failure::TimedOut { after_ms } }.into()
-        }),
-        (text(), proptest::collection::vec(text(), 0..4), any::<Option<u64>>()).prop_map(
-            |(url, granted, expires_at_ms)| RegistryFinding::TokenGranted {
+            |(url, client_ip, message)| RegistryFinding::Forbidden {
                 url,
-                flow: TokenFlow::Basic,
-                scope: "repository:hello-world:pull".into(),
-                granted,
-                expires_at_ms,
+                client_ip,
+                message
             }
             .into()
         ),
-        (any::<u64>(), any::<u64>()).prop_map(|(server_ms, local_ms)| {
-            RegistryFinding::ClockSkewed { source: ClockSource::TokenIssuedAt, server_ms, local_ms }
+        (text(), any::<u32>()).prop_map(|(url, after_ms)| {
+            RegistryFinding::RequestFailed {
+                url,
+                failure: Failure::TimedOut { after_ms },
+            }
+            .into()
+        }),
+        (
+            text(),
+            proptest::collection::vec(text(), 0..4),
+            any::<Option<u64>>()
+        )
+            .prop_map(
+                |(url, granted, expires_at_ms)| RegistryFinding::TokenGranted {
+                    url,
+                    flow: TokenFlow::Basic,
+                    scope: "repository:hello-world:pull".into(),
+                    granted,
+                    expires_at_ms,
+                }
                 .into()
+            ),
+        (any::<u64>(), any::<u64>()).prop_map(|(server_ms, local_ms)| {
+            RegistryFinding::ClockSkewed {
+                source: ClockSource::TokenIssuedAt,
+                server_ms,
+                local_ms,
+            }
+            .into()
         }),
         (text(), any::<(u64, u64, u64)>()).prop_map(|(name, (a, b, c))| {
-            EnvironmentFinding::VersionFound { name, version: Version::new(a, b, c) }.into()
+            EnvironmentFinding::VersionFound {
+                name,
+                version: Version::new(a, b, c),
+            }
+            .into()
         }),
-        (text(), any::<i64>())
-            .prop_map(|(host, days)| EnvironmentFinding::TlsExpiresSoon { host, days }.into()),
+        (text(), any::<i64>()).prop_map(|(host, days)| EnvironmentFinding::TlsExpiresSoon {
+            host,
+            days
+        }
+        .into()),
         (text(), text(), text(), any::<Option<bool>>()).prop_map(
             |(name, login_server, subscription, admin_user_enabled)| ArmFinding::RegistryFound {
                 name,
@@ -446,17 +559,23 @@ fn finding() -> impl Strategy<Value = Finding> {
             }
             .into()
         ),
-        (text(), text(), proptest::collection::vec(text(), 0..4), any::<bool>()).prop_map(
-            |(registry, client_ip, rules, forbidden_seen)| ArmFinding::ClientDenied {
-                registry,
-                rule_count: rules.len(),
-                client_ip,
-                rules,
-                forbidden_seen,
-                data_host: None,
-            }
-            .into()
-        ),
+        (
+            text(),
+            text(),
+            proptest::collection::vec(text(), 0..4),
+            any::<bool>()
+        )
+            .prop_map(|(registry, client_ip, rules, forbidden_seen)| {
+                ArmFinding::ClientDenied {
+                    registry,
+                    rule_count: rules.len(),
+                    client_ip,
+                    rules,
+                    forbidden_seen,
+                    data_host: None,
+                }
+                .into()
+            }),
         (text(), proptest::collection::vec(text(), 0..3)).prop_map(|(fqdn, seen)| {
             ArmFinding::PrivateDnsMismatch {
                 fqdn,
@@ -467,7 +586,11 @@ fn finding() -> impl Strategy<Value = Finding> {
             .into()
         }),
         (text(), text()).prop_map(|(registry, client_id)| {
-            ArmFinding::CmkIdentityDeleted { registry, client_id }.into()
+            ArmFinding::CmkIdentityDeleted {
+                registry,
+                client_id,
+            }
+            .into()
         }),
     ]
 }
@@ -494,18 +617,24 @@ fn check_result() -> impl Strategy<Value = CheckResult> {
         proptest::collection::vec((text(), text()), 0..4),
         any::<u32>(),
     )
-        .prop_map(|(check, machine, status, code, finding, evidence, elapsed_ms)| CheckResult {
-            check,
-            side: if machine { Side::Machine } else { Side::Browser },
-            status,
-            code,
-            finding,
-            evidence: evidence
-                .into_iter()
-                .map(|(label, value)| Evidence::new(label, value))
-                .collect(),
-            elapsed_ms,
-        })
+        .prop_map(
+            |(check, machine, status, code, finding, evidence, elapsed_ms)| CheckResult {
+                check,
+                side: if machine {
+                    Side::Machine
+                } else {
+                    Side::Browser
+                },
+                status,
+                code,
+                finding,
+                evidence: evidence
+                    .into_iter()
+                    .map(|(label, value)| Evidence::new(label, value))
+                    .collect(),
+                elapsed_ms,
+            },
+        )
 }
 
 fn report() -> impl Strategy<Value = Report> {
@@ -560,4 +689,3 @@ proptest! {
         }
     }
 }
-
