@@ -245,8 +245,8 @@ impl Ui {
             ),
             Ui::ArmToken => ("ARM access token", "ARM 액세스 토큰"),
             Ui::ArmTokenHint => (
-                "The accessToken that az account get-access-token prints (ARM is its default resource). It is sent only to the ARM address below and kept in this tab's memory.",
-                "az account get-access-token 출력의 accessToken 값을 붙여 넣으세요(기본 리소스가 ARM입니다). 아래 ARM 주소로만 보내고 이 탭의 메모리에만 둡니다.",
+                "The accessToken that az account get-access-token prints (ARM is its default resource). It is sent only to Azure Resource Manager and kept in this tab's memory.",
+                "az account get-access-token 출력의 accessToken 값을 붙여 넣으세요(기본 리소스가 ARM입니다). 토큰은 Azure Resource Manager로만 보내고 이 탭의 메모리에만 둡니다.",
             ),
             Ui::ArmRegistry => ("Registry name in Azure", "Azure의 레지스트리 이름"),
             Ui::ArmRegistryHint => (

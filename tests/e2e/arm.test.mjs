@@ -15,6 +15,8 @@ import { readChecks, startLab } from "./share-support.mjs";
 
 const RUN_TIMEOUT_MS = 60_000;
 const HANGUL = /[\uac00-\ud7a3]/;
+/** The client id of the user-assigned identity behind the lab registry's customer-managed key. */
+const CMK_CLIENT_ID = "9d2f4e61-7a3b-4c85-b0e9-6a1d2c3b4f50";
 
 /**
  * One case per ARM scenario. `registry` is the registry scenario run beside it, and `credential`
@@ -56,13 +58,13 @@ const CASES = [
     arm: "cmk-present",
     registry: "healthy",
     credential: "admin",
-    browser: { check: "encryption_identity", status: "pass", code: "", says: { en: ["labreg"], ko: ["labreg"] } },
+    browser: { check: "encryption_identity", status: "pass", code: "", says: { en: ["labreg", CMK_CLIENT_ID], ko: ["labreg", CMK_CLIENT_ID] } },
   },
   {
     arm: "cmk-deleted",
     registry: "healthy",
     credential: "admin",
-    browser: { check: "encryption_identity", status: "fail", code: "CMK_ERROR", says: { en: ["labreg", "deleted"], ko: ["labreg"] } },
+    browser: { check: "encryption_identity", status: "fail", code: "CMK_ERROR", says: { en: ["labreg", CMK_CLIENT_ID, "deleted"], ko: ["labreg", CMK_CLIENT_ID] } },
   },
   {
     arm: "cmk-system-removed",
@@ -359,6 +361,65 @@ describe("ARM checks in the page", () => {
     } catch (error) {
       await screenshot(page, "arm-url-refused-failed");
       throw error;
+    } finally {
+      await page.close();
+    }
+  });
+
+  test("runChecks takes armToken, armUrl and armRegistry", async () => {
+    await switchScenario(lab, "healthy", "other-cloud");
+    const token = await mintArmToken(lab);
+    const { page } = await openPage(browser.context, pageOnly.url);
+    try {
+      await page.waitForSelector("button#run");
+      const outcome = await page.evaluate(
+        async ({ registry, token, armUrl }) => {
+          const { load } = await import(new URL("www/acr-health.js", document.baseURI).href);
+          const api = await load();
+          const report = await api.runChecks({ registry, armToken: token, armUrl, armRegistry: "labreg", timeoutMs: 10000 });
+          let rejection = null;
+          try {
+            await api.runChecks({ registry, armToken: token, armUrl: "https://evil.invalid" });
+          } catch (error) {
+            rejection = { code: error.code, message: error.message };
+          }
+          return { report: JSON.stringify(report), rejection };
+        },
+        { registry: `http://${lab.login_server}`, token, armUrl },
+      );
+
+      const report = JSON.parse(outcome.report);
+      const row = report.results.find((result) => result.check === "arm_registry");
+      assert.equal(row?.status, "fail", outcome.report);
+      assert.equal(row?.code, "LOGIN_SERVER_ERROR", "armRegistry found labreg in another cloud");
+      assert.ok(!outcome.report.includes(token), "the ARM token is not in the report");
+      assert.equal(outcome.rejection?.code, "InvalidOptions", JSON.stringify(outcome.rejection));
+      assert.ok(outcome.rejection.message.includes("evil.invalid"), outcome.rejection.message);
+      assert.deepEqual(outside, [], "no request left loopback");
+    } finally {
+      await page.close();
+    }
+  });
+
+  test("<acr-health> passes arm-url and arm-registry, never a token", async () => {
+    const { page } = await openPage(browser.context, pageOnly.url);
+    try {
+      await page.waitForSelector("button#run");
+      const frameUrl = await page.evaluate(async (armUrl) => {
+        await import(new URL("www/acr-health.js", document.baseURI).href);
+        const element = document.createElement("acr-health");
+        element.setAttribute("registry", "labreg");
+        element.setAttribute("arm-url", armUrl);
+        element.setAttribute("arm-registry", "labreg");
+        element.setAttribute("arm-token", "not-a-parameter");
+        document.body.append(element);
+        return element.shadowRoot.querySelector("iframe").src;
+      }, armUrl);
+
+      const query = new URL(frameUrl).searchParams;
+      assert.equal(query.get("arm_url"), armUrl);
+      assert.equal(query.get("arm_registry"), "labreg");
+      assert.ok(!frameUrl.includes("not-a-parameter"), frameUrl);
     } finally {
       await page.close();
     }
