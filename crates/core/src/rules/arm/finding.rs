@@ -84,6 +84,8 @@ pub enum ArmFinding {
     /// No registry of that name (or login server) in the subscriptions searched.
     RegistryNotFound {
         wanted: String,
+        /// The registry was searched by its login server, because no name was known.
+        by_login_server: bool,
         subscriptions: Vec<String>,
     },
     /// ARM denied listing the registries of a subscription (403 `AuthorizationFailed`).
@@ -280,17 +282,30 @@ impl ArmFinding {
             LoginServerDiffers { name, login_server, checked } => format!(
                 "Registry {name} has login server {login_server}, but {checked} was checked. Check {login_server}, or give the right registry name."
             ),
-            RegistryNotFound { wanted, subscriptions } => match subscriptions.len() {
-                0 => format!("The ARM token sees no subscription, so registry {wanted} cannot be found. Sign in to the tenant that holds the registry."),
-                count => format!(
-                    "No registry {wanted} in the {count} subscription(s) searched ({}). Check the name, or use a token of the tenant that holds it.",
-                    subscriptions.join(", ")
-                ),
-            },
-            NoPermission { subscription, message } => match message {
-                Some(message) => format!("No permission to list registries in subscription {subscription}: \"{message}\". Ask for the Reader role on the registry."),
-                None => format!("No permission to list registries in subscription {subscription}. Ask for the Reader role on the registry."),
-            },
+            RegistryNotFound { wanted, by_login_server, subscriptions } => {
+                let wanted = match by_login_server {
+                    true => format!("with login server {wanted}"),
+                    false => wanted.clone(),
+                };
+                let next = match by_login_server {
+                    true => "Give the registry's name in Azure",
+                    false => "Check the name",
+                };
+                match subscriptions.len() {
+                    0 => format!("The ARM token sees no subscription, so no registry {wanted} can be found. Sign in to the tenant that holds the registry."),
+                    count => format!(
+                        "No registry {wanted} in the {count} subscription(s) searched ({}). {next}, or use a token of the tenant that holds it.",
+                        subscriptions.join(", ")
+                    ),
+                }
+            }
+            NoPermission { subscription, message } => {
+                let mut text = format!("No permission to list registries in subscription {subscription}. Ask for the Reader role on the subscription or on the registry's resource group.");
+                if let Some(message) = message {
+                    text.push_str(&format!(" Message from ARM: \"{message}\""));
+                }
+                text
+            }
             PublicAccessDisabled { registry, via_private_endpoint: true, .. } => format!(
                 "Public network access to {registry} is disabled, and this machine reaches it through its private endpoint."
             ),
@@ -483,17 +498,30 @@ impl ArmFinding {
             LoginServerDiffers { name, login_server, checked } => format!(
                 "레지스트리 {name}의 로그인 서버는 {login_server}인데 {checked}을(를) 점검했습니다. {login_server}로 점검하거나 레지스트리 이름을 바르게 입력하세요."
             ),
-            RegistryNotFound { wanted, subscriptions } => match subscriptions.len() {
-                0 => format!("ARM 토큰으로 볼 수 있는 구독이 없어 레지스트리 {wanted}을(를) 찾을 수 없습니다. 레지스트리가 있는 테넌트로 로그인하세요."),
-                count => format!(
-                    "조회한 구독 {count}개({})에 레지스트리 {wanted}이(가) 없습니다. 이름을 확인하거나 레지스트리가 있는 테넌트의 토큰을 쓰세요.",
-                    subscriptions.join(", ")
-                ),
-            },
-            NoPermission { subscription, message } => match message {
-                Some(message) => format!("구독 {subscription}의 레지스트리 목록을 볼 권한이 없습니다: \"{message}\". 레지스트리에 대한 Reader 역할을 요청하세요."),
-                None => format!("구독 {subscription}의 레지스트리 목록을 볼 권한이 없습니다. 레지스트리에 대한 Reader 역할을 요청하세요."),
-            },
+            RegistryNotFound { wanted, by_login_server, subscriptions } => {
+                let wanted = match by_login_server {
+                    true => format!("로그인 서버가 {wanted}인 레지스트리"),
+                    false => format!("레지스트리 {wanted}"),
+                };
+                let next = match by_login_server {
+                    true => "Azure에서의 레지스트리 이름을 입력하거나",
+                    false => "이름을 확인하거나",
+                };
+                match subscriptions.len() {
+                    0 => format!("ARM 토큰으로 볼 수 있는 구독이 없어 {wanted}을(를) 찾을 수 없습니다. 레지스트리가 있는 테넌트로 로그인하세요."),
+                    count => format!(
+                        "조회한 구독 {count}개({})에 {wanted}이(가) 없습니다. {next} 레지스트리가 있는 테넌트의 토큰을 쓰세요.",
+                        subscriptions.join(", ")
+                    ),
+                }
+            }
+            NoPermission { subscription, message } => {
+                let mut text = format!("구독 {subscription}의 레지스트리 목록을 볼 권한이 없습니다. 구독이나 레지스트리가 있는 리소스 그룹에 대한 Reader 역할을 요청하세요.");
+                if let Some(message) = message {
+                    text.push_str(&format!(" ARM 메시지: \"{message}\""));
+                }
+                text
+            }
             PublicAccessDisabled { registry, via_private_endpoint: true, .. } => format!(
                 "{registry}의 공용 네트워크 액세스는 꺼져 있고, 이 머신은 프라이빗 엔드포인트로 접속합니다."
             ),
@@ -563,7 +591,7 @@ impl ArmFinding {
                 expected.join(", ")
             ),
             PrivateDnsMismatch { fqdn, expected, seen, data_host } => format!(
-                "이 머신은 {fqdn}을(를) {}(으)로 해석하지만 프라이빗 엔드포인트 주소는 {}입니다. 프라이빗 DNS 영역(privatelink.azurecr.io) 연결이나 hosts 파일을 고친 뒤 nslookup {fqdn}으로 확인하세요.{}",
+                "이 머신은 {fqdn}을(를) {}(으)로 해석하지만 프라이빗 엔드포인트 주소는 {}입니다. 프라이빗 DNS 영역(privatelink.azurecr.io) 연결이나 hosts 파일을 고친 뒤 nslookup {fqdn} 명령으로 확인하세요.{}",
                 list_or(seen, "없음"),
                 expected.join(", "),
                 data_host_ko(data_host)

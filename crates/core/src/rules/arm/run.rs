@@ -511,6 +511,7 @@ impl ArmRun {
                 Code::LoginServer,
                 ArmFinding::RegistryNotFound {
                     wanted: self.wanted.describe(),
+                    by_login_server: self.wanted.name.is_none(),
                     subscriptions: (0..self.subscriptions.len())
                         .map(|index| self.subscription_label(index))
                         .collect(),

@@ -423,8 +423,42 @@ fn not_found_names_subscriptions() {
     both_languages_contain(&ran, CheckId::ArmRegistry, "lab-empty, lab-registries");
     both_languages_contain(&ran, CheckId::ArmRegistry, "127.0.0.1:5000");
     assert!(ran
+        .text(CheckId::ArmRegistry, Lang::En)
+        .contains("with login server 127.0.0.1:5000"));
+    assert!(ran
+        .text(CheckId::ArmRegistry, Lang::Ko)
+        .contains("로그인 서버가 127.0.0.1:5000인"));
+    assert!(ran
+        .text(CheckId::ArmRegistry, Lang::En)
+        .contains("Give the registry's name"));
+    assert!(ran
         .text(CheckId::NetworkRules, Lang::En)
         .contains("not found"));
+}
+
+#[test]
+fn not_found_by_name() {
+    let arm = CannedArm::with_registry(lab_registry());
+    let settings = ArmSettings {
+        registry_name: Some("otherreg".to_owned()),
+        ..settings()
+    };
+    let ran = drive_with(
+        &arm,
+        &valid_token(),
+        settings,
+        Side::Browser,
+        &Observations::default(),
+    );
+
+    ran.assert(&[(CheckId::ArmRegistry, Status::Fail, Some(Code::LoginServer))]);
+    both_languages_contain(&ran, CheckId::ArmRegistry, "otherreg");
+    assert!(ran
+        .text(CheckId::ArmRegistry, Lang::En)
+        .contains("Check the name"));
+    assert!(ran
+        .text(CheckId::ArmRegistry, Lang::Ko)
+        .contains("이름을 확인하거나"));
 }
 
 #[test]
