@@ -8,10 +8,13 @@
 // makes to another host is aborted and fails the test.
 
 import assert from "node:assert/strict";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { freePort, launchBrowser, openPage, screenshot, startHelper, startStaticServer, withQuery } from "./harness.mjs";
-import { readChecks, startLab } from "./share-support.mjs";
+import { mintArmToken, readChecks, startLab } from "./share-support.mjs";
 
 const RUN_TIMEOUT_MS = 60_000;
 const HANGUL = /[\uac00-\ud7a3]/;
@@ -125,19 +128,6 @@ async function switchScenario(lab, registry, arm) {
   if (!response.ok) {
     throw new Error(`PUT /scenario ${registry}/${arm} returned ${response.status}: ${await response.text()}`);
   }
-}
-
-/** Asks the lab for an ARM token: valid, expired, or for another audience. */
-async function mintArmToken(lab, body = {}) {
-  const response = await fetch(`${lab.control}/arm-token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) {
-    throw new Error(`POST /arm-token returned ${response.status}: ${await response.text()}`);
-  }
-  return (await response.json()).access_token;
 }
 
 /** Reads the lab's control state, which names the ARM listener's base URL. */
@@ -422,6 +412,56 @@ describe("ARM checks in the page", () => {
       assert.ok(!frameUrl.includes("not-a-parameter"), frameUrl);
     } finally {
       await page.close();
+    }
+  });
+
+  test("helper uses the az login only when allowed", async () => {
+    await switchScenario(lab, "healthy", "found");
+    const token = await mintArmToken(lab);
+    // A stand-in for az, which cannot sign in without the network: it records its arguments
+    // and prints what `az account get-access-token --output json` prints.
+    const folder = await mkdtemp(path.join(tmpdir(), "acr-health-az-"));
+    const calls = path.join(folder, "calls");
+    const az = path.join(folder, "az");
+    const answer = JSON.stringify({ accessToken: token, expires_on: Math.floor(Date.now() / 1000) + 3600, tokenType: "Bearer" });
+    await writeFile(az, `#!/bin/sh\nprintf '%s ' "$@" >> '${calls}'\nprintf '%s\\n' '${answer}'\n`);
+    await chmod(az, 0o755);
+    const azHelper = await startHelper({ env: { AZ_COMMAND: az } });
+    const { page } = await openPage(browser.context, withQuery(azHelper.url, { arm_url: armUrl }));
+    const armChecks = ["arm_token", "arm_registry", "network_rules", "private_endpoints", "encryption_identity"];
+    try {
+      const checkbox = page.locator("input#arm-from-az");
+      await checkbox.waitFor({ timeout: 20_000 });
+
+      // Without the box ticked and without a token, neither side runs ARM checks.
+      await runChecks(page, lab, { credential: "admin", token: "" });
+      await waitForSide(page, "machine");
+      const before = await readChecks(page);
+      assert.deepEqual(before.filter((row) => armChecks.includes(row.check)), [], "no ARM check without a token");
+      await assert.rejects(readFile(calls, "utf8"), { code: "ENOENT" }, "az does not run unless allowed");
+
+      await checkbox.check();
+      await page.click("button#run");
+      await waitForSide(page, "machine");
+      const rows = await readChecks(page);
+      assert.deepEqual(
+        rows.filter((row) => row.side === "browser" && armChecks.includes(row.check)),
+        [],
+        "the browser has no token of its own",
+      );
+      const machineRegistry = rows.find((row) => row.side === "machine" && row.check === "arm_registry");
+      assert.equal(machineRegistry?.status, "pass", JSON.stringify(rows));
+      const machineToken = rows.find((row) => row.side === "machine" && row.check === "arm_token");
+      assert.equal(machineToken?.status, "pass", JSON.stringify(rows));
+      assert.match(await readFile(calls, "utf8"), /account get-access-token/);
+      assert.ok(!(await page.textContent("body")).includes(token), "the az token stays in the helper");
+    } catch (error) {
+      await screenshot(page, "arm-from-az-failed");
+      throw error;
+    } finally {
+      await page.close();
+      await azHelper.stop();
+      await rm(folder, { recursive: true, force: true });
     }
   });
 

@@ -44,14 +44,16 @@ const HELPER_START_TIMEOUT_MS = 30_000;
 /**
  * Starts `acr-health-helper serve` on a free loopback port and waits for its `url:` line.
  * Returns `{ url, port, stop, log }`; `url` carries the pairing fragment (`#pair=...`).
+ * `env` adds variables to the helper's environment, such as `AZ_COMMAND`.
  */
-export async function startHelper() {
+export async function startHelper({ env = {} } = {}) {
   await assertFile(config.helper, "the helper binary (cargo build -p acr-health-helper)");
   await assertFile(path.join(config.dist, "index.html"), "dist/index.html (cargo xtask build)");
 
   const port = await freePort();
   const child = spawn(config.helper, ["serve", "--no-open", "--port", String(port), "--dist", config.dist], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
 
   // Keep the helper's log for the failure message, bounded.

@@ -66,6 +66,19 @@ export async function mintAadToken(lab) {
   return (await response.json()).access_token;
 }
 
+/** Asks the lab's control API for an ARM access token: valid, or as `body` asks (`expired`, `audience`). */
+export async function mintArmToken(lab, body = {}) {
+  const response = await fetch(`${lab.control}/arm-token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    throw new Error(`POST /arm-token returned ${response.status}: ${await response.text()}`);
+  }
+  return (await response.json()).access_token;
+}
+
 /**
  * Exchanges an AAD token for an ACR refresh token at the lab's login server, as
  * `az acr login --expose-token` does.

@@ -5,12 +5,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { launchBrowser, openPage, startHelper, withQuery } from "./harness.mjs";
-import { exchangeRefreshToken, mintAadToken, readChecks, startLab, unexpectedProblems } from "./share-support.mjs";
+import { exchangeRefreshToken, mintAadToken, mintArmToken, readChecks, startLab, unexpectedProblems } from "./share-support.mjs";
 
 const RUN_TIMEOUT_MS = 90_000;
 
-/** Fills the form for `credential` ({kind, ...}) and runs the checks; waits for the link. */
-async function runWith(page, registry, credential) {
+/**
+ * Fills the form for `credential` ({kind, ...}) and, when given, the ARM access token, runs the
+ * checks and waits for the link.
+ */
+async function runWith(page, registry, credential, armToken = "") {
   await page.fill("input#registry", registry);
   await page.selectOption("select#credential-kind", credential.kind);
   if (credential.kind === "password") {
@@ -21,6 +24,7 @@ async function runWith(page, registry, credential) {
   } else if (credential.kind === "refresh_token") {
     await page.fill("input#token", credential.token);
   }
+  await page.fill("input#arm-token", armToken);
   await page.click("button#run");
   await page.waitForSelector("input#share-link", { timeout: RUN_TIMEOUT_MS });
   return page.inputValue("input#share-link");
@@ -140,6 +144,10 @@ describe("share links", () => {
   test("no secret in the link or its report", async () => {
     const aadToken = await mintAadToken(lab);
     const refreshToken = await exchangeRefreshToken(lab, aadToken);
+    // Every run also carries an ARM token, sent to the lab's ARM listener by the page and the
+    // helper alike.
+    const armToken = await mintArmToken(lab);
+    const armUrl = (await (await fetch(`${lab.control}/state`)).json()).arm_url;
     const credentials = [
       { kind: "password", username: lab.admin.username, password: lab.admin.password, secrets: [lab.admin.password] },
       {
@@ -154,13 +162,18 @@ describe("share links", () => {
 
     const browser = await launchBrowser("en-US");
     try {
-      const { page } = await openPage(browser.context, helper.url);
+      const { page } = await openPage(browser.context, withQuery(helper.url, { arm_url: armUrl }));
       for (const credential of credentials) {
-        const link = await runWith(page, `http://${lab.login_server}`, credential);
+        const link = await runWith(page, `http://${lab.login_server}`, credential, armToken);
         const report = await decodeInPage(page, link);
-        const statuses = JSON.parse(report).results.map((result) => result.status);
+        const results = JSON.parse(report).results;
+        const statuses = results.map((result) => result.status);
+        assert.ok(
+          results.some((result) => result.check === "arm_registry" && result.status === "pass"),
+          `${credential.kind}: the ARM checks ran with the token`,
+        );
 
-        for (const secret of credential.secrets) {
+        for (const secret of [...credential.secrets, armToken]) {
           assert.ok(secret.length >= 8, `the ${credential.kind} secret is long enough to search for`);
           assert.ok(!link.includes(secret), `${credential.kind}: secret in the link`);
           assert.ok(!decodeURIComponent(link).includes(secret), `${credential.kind}: secret in the decoded link`);
