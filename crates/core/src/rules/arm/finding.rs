@@ -27,6 +27,8 @@ pub enum ArmFinding {
     SkippedRegistryUnknown,
     /// The ARM base URL was rejected, so the token was not sent.
     BaseUrlRejected { error: ArmUrlError },
+    /// The token given is empty.
+    TokenMissing,
     /// The helper could not get a token from the Azure CLI.
     TokenSourceFailed {
         kind: TokenSourceFailure,
@@ -206,6 +208,7 @@ impl ArmFinding {
             SkippedAfterFailure => "Not run because an earlier Azure Resource Manager step failed.".to_owned(),
             SkippedRegistryUnknown => "Not run because the registry was not found in Azure Resource Manager.".to_owned(),
             BaseUrlRejected { error } => format!("{} The ARM token was not sent.", error.localize(Lang::En)),
+            TokenMissing => "The ARM token is empty. Paste an access token for ARM: az account get-access-token --query accessToken --output tsv.".to_owned(),
             TokenSourceFailed { kind, detail } => {
                 let (cause, next) = match kind {
                     TokenSourceFailure::AzMissing => ("the Azure CLI (az) was not found", "Install the Azure CLI or set AZ_COMMAND to its path, or paste an ARM token instead."),
@@ -420,6 +423,7 @@ impl ArmFinding {
             SkippedAfterFailure => "앞 단계의 Azure Resource Manager 조회가 실패해서 실행하지 않았습니다.".to_owned(),
             SkippedRegistryUnknown => "Azure Resource Manager에서 레지스트리를 찾지 못해서 실행하지 않았습니다.".to_owned(),
             BaseUrlRejected { error } => format!("{} ARM 토큰은 보내지 않았습니다.", error.localize(Lang::Ko)),
+            TokenMissing => "ARM 토큰이 비어 있습니다. ARM용 액세스 토큰을 붙여 넣으세요: az account get-access-token --query accessToken --output tsv".to_owned(),
             TokenSourceFailed { kind, detail } => {
                 let (cause, next) = match kind {
                     TokenSourceFailure::AzMissing => ("Azure CLI(az)를 찾지 못했습니다", "Azure CLI를 설치하거나 AZ_COMMAND에 경로를 지정하세요. ARM 토큰을 직접 붙여 넣어도 됩니다."),

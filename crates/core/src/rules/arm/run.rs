@@ -141,8 +141,9 @@ pub struct ArmRun {
 }
 
 impl ArmRun {
-    /// Prepares a run. An expired token, a token for another audience or a rejected base URL
-    /// fail the token check here, and the run then sends nothing. `started_at_ms` is the local
+    /// Prepares a run. An empty or expired token, a token for another audience or a rejected
+    /// base URL fail the token check here, and the run then sends nothing. A pasted
+    /// `Bearer ` prefix and surrounding quotes are removed from the token. `started_at_ms` is the local
     /// time in Unix milliseconds that the token's expiry is compared with.
     pub fn new(
         server: LoginServer,
@@ -153,12 +154,13 @@ impl ArmRun {
     ) -> ArmRun {
         let mut scrubber = Scrubber::new();
         scrubber.add(&token);
-        scrubber.add(token.trim());
+        let normalized = token::normalize(&token).to_owned();
+        scrubber.add(&normalized);
         let wanted = Wanted::new(&server, &settings);
 
         let mut run = ArmRun {
             server,
-            token: token.trim().to_owned(),
+            token: normalized,
             side,
             base_url: None,
             cloud: None,
@@ -185,6 +187,11 @@ impl ArmRun {
             }
         };
         run.cloud = cloud_of_base_url(&base_url);
+        if run.token.is_empty() {
+            let verdict = Verdict::fail(Code::ArmToken, ArmFinding::TokenMissing, Vec::new());
+            run.pending.push((CheckId::ArmToken, verdict));
+            return run;
+        }
         let (facts, verdict) = token::inspect(&run.token, run.cloud, started_at_ms);
         run.facts = facts;
         if let Some(verdict) = verdict {

@@ -267,7 +267,10 @@ fn assert_no_token(results: &[CheckResult], token: &str) {
             !text.contains(TOKEN_SECRET_PART),
             "the token leaked: {text}"
         );
-        assert!(!text.contains(token.trim()), "the token leaked: {text}");
+        // Texts always contain a few letters of a token that is empty or nearly so.
+        if token.trim().len() >= 8 {
+            assert!(!text.contains(token.trim()), "the token leaked: {text}");
+        }
     }
 }
 
@@ -963,6 +966,51 @@ fn expired_token_fails_before_any_request() {
     assert!(ran
         .text(CheckId::ArmToken, Lang::Ko)
         .contains("만료되었습니다"));
+}
+
+#[test]
+fn empty_token_fails_before_any_request() {
+    for token in ["", "  ", "\"\"", "Bearer "] {
+        let ran = drive_with(
+            &CannedArm::new(),
+            token,
+            settings(),
+            Side::Browser,
+            &Observations::default(),
+        );
+
+        assert!(ran.requests.is_empty(), "token {token:?}");
+        ran.assert(&[(CheckId::ArmToken, Status::Fail, Some(Code::ArmToken))]);
+        assert!(ran.text(CheckId::ArmToken, Lang::En).contains("empty"));
+        assert!(ran
+            .text(CheckId::ArmToken, Lang::Ko)
+            .contains("비어 있습니다"));
+    }
+}
+
+#[test]
+fn pasted_token_forms_are_normalized() {
+    let token = valid_token();
+    for pasted in [
+        format!("Bearer {token}"),
+        format!("  \"{token}\"\n"),
+        format!("bearer {token}"),
+    ] {
+        let ran = drive_with(
+            &CannedArm::with_registry(lab_registry()),
+            &pasted,
+            settings(),
+            Side::Browser,
+            &Observations::default(),
+        );
+
+        assert_eq!(
+            ran.requests[0].bearer.as_deref(),
+            Some(token.as_str()),
+            "pasted {pasted:?}"
+        );
+        ran.assert(&[(CheckId::ArmRegistry, Status::Pass, None)]);
+    }
 }
 
 #[test]

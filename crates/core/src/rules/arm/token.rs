@@ -39,6 +39,21 @@ pub(crate) struct TokenFacts {
     pub evidence: Vec<Evidence>,
 }
 
+/// Returns the token as it must be sent: without surrounding whitespace and quotes, and without
+/// a `Bearer ` prefix copied from a request header.
+pub(crate) fn normalize(token: &str) -> &str {
+    let token = token.trim().trim_matches(['"', '\'']).trim();
+    let has_scheme = token
+        .get(..6)
+        .is_some_and(|word| word.eq_ignore_ascii_case("bearer"))
+        && token[6..].chars().next().is_none_or(char::is_whitespace);
+    if has_scheme {
+        token[6..].trim_start()
+    } else {
+        token
+    }
+}
+
 /// Reads the token's claims without verifying it. Returns the facts, and a failing verdict
 /// when the token has expired or is for another audience than the ARM of `cloud` (any cloud
 /// for a loopback base URL). A token that is not a JWT is sent anyway, and ARM decides.
