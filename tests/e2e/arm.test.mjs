@@ -1,7 +1,9 @@
 // The ARM checks in the page, against the lab's Resource Manager. Every ARM scenario must show
 // its row, status and code, with its explanation in English and in Korean. Tokens that are
 // expired or meant for another audience are named as such. An `arm_url` on another host is
-// rejected, and no ARM token appears in anything the page lets a user copy or share.
+// rejected, and no ARM token appears in anything the page lets a user copy or share, or posts to
+// an embedding page. The JavaScript API and the custom element take the ARM options, and the
+// helper uses the machine's az login only when the user allows it.
 //
 // Each case types an ARM token minted by the lab into the page's ARM field, with `arm_url` in the
 // page's address pointing at the lab. Nothing is sent past loopback: every request the browser
@@ -462,6 +464,52 @@ describe("ARM checks in the page", () => {
       await page.close();
       await azHelper.stop();
       await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  test("messages to the embedder carry ARM results, not the token", async () => {
+    await switchScenario(lab, "healthy", "cmk-deleted");
+    const token = await mintArmToken(lab);
+    const { page } = await openPage(browser.context, pageOnly.url);
+    try {
+      await page.waitForSelector("button#run");
+      const origin = new URL(pageOnly.url).origin;
+      const frameUrl = withQuery(`${origin}/index.html`, {
+        embedder: origin,
+        arm_url: armUrl,
+        helper_port: new URL(pageOnly.url).searchParams.get("helper_port"),
+      });
+      await page.evaluate((src) => {
+        window.received = [];
+        window.addEventListener("message", (event) => window.received.push(event.data));
+        const frame = document.createElement("iframe");
+        frame.id = "embedded";
+        frame.src = src;
+        document.body.append(frame);
+      }, frameUrl);
+
+      const frame = page.frameLocator("iframe#embedded");
+      await frame.locator("button#run").waitFor({ timeout: 20_000 });
+      await frame.locator("input#registry").fill(`http://${lab.login_server}`);
+      await frame.locator("select#credential-kind").selectOption("password");
+      await frame.locator("input#username").fill(lab.admin.username);
+      await frame.locator("input#password").fill(lab.admin.password);
+      await frame.locator("input#arm-token").fill(token);
+      await frame.locator("button#run").click();
+      await page.waitForFunction(() => window.received.some((message) => message?.type === "report"), null, {
+        timeout: RUN_TIMEOUT_MS,
+      });
+      const messages = await page.evaluate(() => JSON.stringify(window.received));
+
+      const report = JSON.parse(messages).find((message) => message.type === "report").report;
+      const row = report.results.find((result) => result.check === "encryption_identity");
+      assert.equal(row?.code, "CMK_ERROR", JSON.stringify(report.results));
+      assert.ok(!messages.includes(token), "the ARM token is in a message");
+      for (const part of token.split(".").filter((part) => part.length >= 16)) {
+        assert.ok(!messages.includes(part), "part of the ARM token is in a message");
+      }
+    } finally {
+      await page.close();
     }
   });
 
