@@ -5,7 +5,7 @@ use crate::parse::arm::Registry;
 use crate::rules::registry::Failure;
 use crate::{Code, Evidence};
 
-use super::run::Verdict;
+use super::verdict::Verdict;
 use super::ArmFinding;
 
 /// Which identity the key uses, decided from the registry resource alone.
@@ -152,15 +152,20 @@ pub(crate) fn judge(
                     },
                     evidence,
                 ),
-                Some(IdentityLookup::Failed { status, failure }) => Verdict::warn_without_code(
-                    ArmFinding::CmkIdentityUnknown {
+                Some(IdentityLookup::Failed { status, failure }) => {
+                    let finding = ArmFinding::CmkIdentityUnknown {
                         registry: name,
                         client_id,
                         status: *status,
                         failure: failure.clone(),
-                    },
-                    evidence,
-                ),
+                    };
+                    // An error status other than 404 says nothing about the identity; no
+                    // response at all is a failure of this check, as for every ARM request.
+                    match failure {
+                        Some(_) => Verdict::fail_without_code(finding, evidence),
+                        None => Verdict::warn_without_code(finding, evidence),
+                    }
+                }
                 None => Verdict::warn_without_code(
                     ArmFinding::CmkIdentityUnknown {
                         registry: name,

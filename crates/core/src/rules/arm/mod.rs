@@ -17,6 +17,7 @@ mod run;
 mod settings;
 mod source;
 mod token;
+mod verdict;
 
 pub use finding::{ArmFinding, EndpointDns};
 pub use observations::Observations;

@@ -8,7 +8,7 @@ use crate::{Code, Evidence, Side};
 
 use super::observations::host_of;
 
-use super::run::Verdict;
+use super::verdict::Verdict;
 use super::{ArmFinding, EndpointDns, Observations};
 
 /// How many IP rules a finding names.

@@ -8,7 +8,7 @@ use crate::rules::registry::Failure;
 use crate::{Code, Evidence};
 
 use super::network::failed_data_endpoint;
-use super::run::Verdict;
+use super::verdict::Verdict;
 use super::{ArmFinding, EndpointDns, Observations};
 
 /// What reading one private endpoint gave.
@@ -71,14 +71,18 @@ pub(crate) fn judge(
         .find(|(_, lookup)| matches!(lookup, EndpointLookup::Failed { .. }))
         .filter(|_| entries.is_empty())
     {
-        return Verdict::warn_without_code(
-            ArmFinding::PrivateEndpointUnreadable {
-                endpoint: endpoint.clone(),
-                status: *status,
-                failure: failure.clone(),
-            },
-            evidence,
-        );
+        // An error status is most often a missing role on the endpoint's resource group, which
+        // does not stop pulls. No response at all is a failure of this check, as for every
+        // ARM request.
+        let finding = ArmFinding::PrivateEndpointUnreadable {
+            endpoint: endpoint.clone(),
+            status: *status,
+            failure: failure.clone(),
+        };
+        return match failure {
+            Some(_) => Verdict::fail_without_code(finding, evidence),
+            None => Verdict::warn_without_code(finding, evidence),
+        };
     }
 
     let Some(seen_addresses) = &seen.dns_addresses else {

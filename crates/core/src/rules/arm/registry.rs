@@ -4,7 +4,7 @@ use crate::parse::arm::Registry;
 use crate::parse::registry_input::{Cloud, LoginServer};
 use crate::{Code, Evidence};
 
-use super::run::Verdict;
+use super::verdict::Verdict;
 use super::{ArmFinding, ArmSettings};
 
 /// The registry the run searches for: a name, and the login server as checked.

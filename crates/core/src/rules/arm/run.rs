@@ -14,82 +14,18 @@ use crate::parse::arm::{self, Registry};
 use crate::parse::registry_input::{Cloud, LoginServer};
 use crate::rules::registry::evidence::{self, Scrubber};
 use crate::rules::registry::{Failure, HttpAnswer, HttpRequest, Method, Outcome, Redirect};
-use crate::{CheckId, CheckResult, Code, Evidence, Side, Status};
+use crate::{CheckId, CheckResult, Code, Evidence, Side};
 
 use super::encryption::{self, IdentityLookup, KeyIdentity};
 use super::private_endpoint::{self, EndpointLookup};
 use super::registry::{self as found, Wanted};
 use super::settings::{arm_base_url, cloud_of_base_url};
 use super::token::{self, TokenFacts};
+use super::verdict::Verdict;
 use super::{
     lookup, network, ArmFinding, ArmSettings, Observations, MAX_PAGES, MAX_PRIVATE_ENDPOINTS,
     MAX_SUBSCRIPTIONS,
 };
-
-/// The verdict of one check, before it becomes a [`CheckResult`].
-#[derive(Clone, Debug)]
-pub(crate) struct Verdict {
-    pub status: Status,
-    pub code: Option<Code>,
-    pub finding: ArmFinding,
-    pub evidence: Vec<Evidence>,
-}
-
-impl Verdict {
-    pub(crate) fn pass(finding: ArmFinding, evidence: Vec<Evidence>) -> Verdict {
-        Verdict {
-            status: Status::Pass,
-            code: None,
-            finding,
-            evidence,
-        }
-    }
-
-    pub(crate) fn warn(code: Code, finding: ArmFinding, evidence: Vec<Evidence>) -> Verdict {
-        Verdict {
-            status: Status::Warning,
-            code: Some(code),
-            finding,
-            evidence,
-        }
-    }
-
-    pub(crate) fn warn_without_code(finding: ArmFinding, evidence: Vec<Evidence>) -> Verdict {
-        Verdict {
-            status: Status::Warning,
-            code: None,
-            finding,
-            evidence,
-        }
-    }
-
-    pub(crate) fn fail(code: Code, finding: ArmFinding, evidence: Vec<Evidence>) -> Verdict {
-        Verdict {
-            status: Status::Fail,
-            code: Some(code),
-            finding,
-            evidence,
-        }
-    }
-
-    fn fail_without_code(finding: ArmFinding, evidence: Vec<Evidence>) -> Verdict {
-        Verdict {
-            status: Status::Fail,
-            code: None,
-            finding,
-            evidence,
-        }
-    }
-
-    pub(crate) fn skipped(finding: ArmFinding) -> Verdict {
-        Verdict {
-            status: Status::Skipped,
-            code: None,
-            finding,
-            evidence: Vec::new(),
-        }
-    }
-}
 
 /// The request the run waits for.
 #[derive(Clone, Debug, PartialEq, Eq)]

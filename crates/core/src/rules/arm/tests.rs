@@ -620,6 +620,48 @@ fn cmk_deleted_fails() {
 }
 
 #[test]
+fn lookup_failures_fail_their_check() {
+    let arm = CannedArm::with_registry(registry_with(|r| {
+        *r = cmk_registry();
+        r["properties"]["privateEndpointConnections"] =
+            private_endpoint_registry()["properties"]["privateEndpointConnections"].clone();
+    }))
+    .failing(&endpoint_url(), Outcome::TimedOut { after_ms: 10_000 })
+    .failing(
+        &identity_url(),
+        Outcome::Network {
+            detail: "connection reset".into(),
+        },
+    );
+    let ran = drive(&arm, &resolved(&["127.0.0.1"]));
+
+    assert_eq!(
+        ran.urls().last().copied(),
+        Some(identity_url().as_str()),
+        "the run goes on"
+    );
+    ran.assert(&[
+        (CheckId::PrivateEndpoints, Status::Fail, None),
+        (CheckId::EncryptionIdentity, Status::Fail, None),
+    ]);
+    both_languages_contain(&ran, CheckId::PrivateEndpoints, "10000");
+    both_languages_contain(&ran, CheckId::EncryptionIdentity, "connection reset");
+}
+
+#[test]
+fn identity_error_status_warns() {
+    let arm = CannedArm::with_registry(cmk_registry()).on(
+        &identity_url(),
+        403,
+        &arm_error("AuthorizationFailed", "no"),
+    );
+    let ran = drive(&arm, &Observations::default());
+
+    ran.assert(&[(CheckId::EncryptionIdentity, Status::Warning, None)]);
+    both_languages_contain(&ran, CheckId::EncryptionIdentity, "HTTP 403");
+}
+
+#[test]
 fn cmk_identity_not_assigned_fails() {
     let registry = registry_with(|r| {
         *r = cmk_registry();

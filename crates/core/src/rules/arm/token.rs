@@ -5,7 +5,7 @@ use crate::parse::jwt;
 use crate::parse::registry_input::Cloud;
 use crate::{Code, Evidence};
 
-use super::run::Verdict;
+use super::verdict::Verdict;
 use super::ArmFinding;
 
 /// The audiences ARM accepts per cloud, without the trailing slash a token may carry.
