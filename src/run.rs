@@ -309,3 +309,70 @@ pub fn look_for_helper(state: UseReducerDispatcher<State>, params: &PageParams) 
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use acr_health_core::parse::registry_input;
+    use base64::Engine;
+
+    use super::*;
+
+    /// An unsigned JWT for the ARM of `audience` that expires far in the future. The core reads
+    /// its claims without verifying them, as it does for any pasted token.
+    fn arm_token(audience: &str) -> String {
+        let encode = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let claims = format!(r#"{{"aud":"{audience}/","tid":"t","exp":4102444800}}"#);
+        format!(
+            "{}.{}.signature",
+            encode(r#"{"alg":"RS256","typ":"JWT"}"#),
+            encode(&claims)
+        )
+    }
+
+    fn form(token: &str) -> ArmForm {
+        ArmForm {
+            token: token.to_owned(),
+            registry: String::new(),
+            from_az: false,
+        }
+    }
+
+    /// Returns the URL of the first request of the browser's ARM run, or `None` without a run.
+    fn first_url(input: &str, cloud: Cloud, form: &ArmForm, arm_url: &ArmUrl) -> Option<String> {
+        let server = registry_input::parse(input, cloud).expect("a valid registry input");
+        let run = browser_arm_run(&server, cloud, form, arm_url, 1_700_000_000_000)?;
+        Some(run.next_request().expect("a first ARM request").url)
+    }
+
+    #[test]
+    fn arm_run_needs_a_token() {
+        let url = first_url("myreg", Cloud::AzureCloud, &form(" \n"), &ArmUrl::Default);
+        assert_eq!(url, None);
+    }
+
+    #[test]
+    fn rejected_arm_url_sends_nowhere() {
+        let token = arm_token("https://management.azure.com");
+        let url = first_url("myreg", Cloud::AzureCloud, &form(&token), &ArmUrl::Refused);
+        assert_eq!(url, None, "no fallback to the cloud's default host");
+    }
+
+    #[test]
+    fn arm_url_goes_to_the_right_host() {
+        let given = ArmUrl::Given("http://127.0.0.1:5300".to_owned());
+        let cases = [
+            ("myreg.azurecr.io", Cloud::AzureCloud, ArmUrl::Default, "https://management.azure.com"),
+            // The registry's own cloud wins over the one picked in the form.
+            ("myreg.azurecr.cn", Cloud::AzureCloud, ArmUrl::Default, "https://management.chinacloudapi.cn"),
+            // Another host takes the cloud picked in the form.
+            ("127.0.0.1:5000", Cloud::AzureUSGovernment, ArmUrl::Default, "https://management.usgovcloudapi.net"),
+            ("127.0.0.1:5000", Cloud::AzureCloud, given, "http://127.0.0.1:5300"),
+        ];
+        for (input, cloud, arm_url, base) in cases {
+            // A loopback ARM takes the public cloud's audience, as the lab's tokens carry.
+            let audience = if base.starts_with("http://") { "https://management.azure.com" } else { base };
+            let url = first_url(input, cloud, &form(&arm_token(audience)), &arm_url).expect("an ARM run");
+            assert!(url.starts_with(&format!("{base}/")), "{input} in {cloud:?} with {arm_url:?}: {url}");
+        }
+    }
+}
