@@ -127,7 +127,7 @@ fn remedy_view(code: Code, lang: Lang) -> Html {
 /// those parts as `<code>`. An unpaired backtick is shown as it is.
 fn with_code_spans(text: &str) -> Html {
     let parts: Vec<&str> = text.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return html! { { text } };
     }
     html! {

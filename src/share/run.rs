@@ -67,9 +67,12 @@ pub fn RunShare(props: &RunShareProps) -> Html {
     html! { <ExportBar {lang} {report} page_url={link_base} /> }
 }
 
+/// The run whose results were posted, and the checks already posted for it.
+type Posted = Rc<RefCell<(u32, HashSet<(CheckId, Side)>)>>;
+
 /// Posts each result once, the first time it is seen finished in this run.
 fn post_progress(
-    posted: &Rc<RefCell<(u32, HashSet<(CheckId, Side)>)>>,
+    posted: &Posted,
     origin: &str,
     run_id: u32,
     report: &acr_health_core::Report,
