@@ -32,9 +32,9 @@ fn result(
     }
 }
 
-/// Returns a report as a real run with the helper and an ARM token makes it: the browser's
-/// registry checks, blocked by CORS, the machine's DNS, TLS, registry and tool checks, and the
-/// ARM checks on both sides, with the evidence each records.
+/// Returns a report as a real run with the helper and an ARM token makes it, with the evidence
+/// each check records. The browser's registry checks are blocked by CORS, the machine runs its
+/// DNS, TLS, registry and tool checks, and both sides run the ARM checks.
 pub fn typical_report() -> Report {
     use Side::{Browser, Machine};
     use Status::{Fail, Pass, Skipped, Warning};

@@ -8,7 +8,7 @@ use crate::{Code, Evidence};
 use super::verdict::Verdict;
 use super::ArmFinding;
 
-/// Which identity the key uses, decided from the registry resource alone.
+/// The identity the key uses, decided from the registry resource alone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum KeyIdentity {
     /// No customer-managed key.
@@ -23,7 +23,7 @@ pub(crate) enum KeyIdentity {
     },
 }
 
-/// What reading the user-assigned identity resource gave.
+/// The outcome of reading the user-assigned identity resource.
 #[derive(Clone, Debug)]
 pub(crate) enum IdentityLookup {
     Exists,
@@ -35,7 +35,7 @@ pub(crate) enum IdentityLookup {
     },
 }
 
-/// Decides which identity the registry's key uses. `keyVaultProperties.identity` holds a
+/// Decides which identity the registry's key uses. `keyVaultProperties.identity` contains a
 /// user-assigned identity's client id; absent, or equal to the system identity's principal id,
 /// it means the system identity.
 pub(crate) fn key_identity(registry: &Registry) -> KeyIdentity {
@@ -159,7 +159,7 @@ pub(crate) fn judge(
                         status: *status,
                         failure: failure.clone(),
                     };
-                    // An error status other than 404 says nothing about the identity; no
+                    // An error status other than 404 tells nothing about the identity. No
                     // response at all is a failure of this check, as for every ARM request.
                     match failure {
                         Some(_) => Verdict::fail_without_code(finding, evidence),

@@ -1,5 +1,5 @@
 //! The URLs the ARM run requests. Each is the accepted base URL followed by a path built from
-//! values ARM returned, so every such value is checked before it becomes part of a URL: the
+//! values ARM returned. Every such value is checked before it becomes part of a URL, because the
 //! token must reach no other host and no other kind of resource.
 
 use super::{IDENTITIES_API, PRIVATE_ENDPOINTS_API, REGISTRIES_API, SUBSCRIPTIONS_API};
@@ -58,7 +58,7 @@ fn resource_url(base: &str, resource_id: &str, provider_type: &str) -> Option<St
     (safe && of_type).then(|| format!("{base}{resource_id}"))
 }
 
-/// Accepts a `nextLink` only when it points below the base URL, so that a crafted answer
+/// Accepts a `nextLink` only when it points below the base URL, so that a crafted response
 /// cannot send the token to another host.
 pub(crate) fn next_link(base: &str, link: &str) -> Option<String> {
     let below_base = link

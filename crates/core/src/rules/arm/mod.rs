@@ -1,4 +1,4 @@
-//! Rules for what Azure Resource Manager knows about the registry: the ARM access token, the
+//! Rules for the registry's settings in Azure Resource Manager: the ARM access token, the
 //! registry resource found by name, its network rules, its private endpoints and the identity
 //! of its customer-managed key.
 //!
@@ -29,8 +29,8 @@ pub use source::{token_source_failed, TokenSourceFailure};
 /// before it stops following `nextLink`.
 pub const MAX_PAGES: u8 = 10;
 
-/// How many subscriptions the run searches for the registry. A token that sees more gets the
-/// registry name override (`registry_name`) or a narrower token.
+/// The maximum number of subscriptions the run searches for the registry. With access to more,
+/// give the registry name (`registry_name`) or use a token of a narrower scope.
 pub const MAX_SUBSCRIPTIONS: usize = 50;
 
 /// How many private endpoints of one registry the run reads.

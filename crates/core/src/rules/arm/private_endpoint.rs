@@ -11,7 +11,7 @@ use super::network::failed_data_endpoint;
 use super::verdict::Verdict;
 use super::{ArmFinding, EndpointDns, Observations};
 
-/// What reading one private endpoint gave.
+/// The outcome of reading one private endpoint.
 #[derive(Clone, Debug)]
 pub(crate) enum EndpointLookup {
     Read(PrivateEndpoint),

@@ -1,9 +1,9 @@
 //! The ARM run: the order of the requests, what each response decides, and which checks are
 //! skipped when a step fails.
 //!
-//! The token's claims are read first; an expired token or one for another audience fails the
-//! token check before anything is sent. Then the subscription list (its first answer decides
-//! the token check), the registry list of each subscription until the registry is found (which
+//! The token's claims are read first, and an empty or expired token or one for another
+//! audience fails the token check before anything is sent. Then come the subscription list (its
+//! first response decides the token check), the registry list of each subscription until the registry is found (which
 //! decides the registry check), each private endpoint, and the user-assigned identity of a
 //! customer-managed key. The network, private endpoint and encryption checks compare with what
 //! the registry checks saw, so [`ArmRun::finish`] reports them.

@@ -7,7 +7,7 @@ use crate::{CheckId, CheckResult, Code, Side, Status};
 
 use super::ArmFinding;
 
-/// Why the helper could not get a token from the Azure CLI.
+/// The reason the helper could not get a token from the Azure CLI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenSourceFailure {
