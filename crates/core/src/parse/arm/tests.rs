@@ -538,3 +538,66 @@ fn parsers_survive_garbage() {
         let _ = error(input);
     }
 }
+
+/// Builds JSON values shaped like ARM responses, with any type in any field.
+fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        "[a-zA-Z0-9./:-]{0,12}".prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        let key = prop_oneof![
+            Just("value".to_owned()),
+            Just("properties".to_owned()),
+            Just("id".to_owned()),
+            Just("name".to_owned()),
+            Just("identity".to_owned()),
+            Just("userAssignedIdentities".to_owned()),
+            Just("networkRuleSet".to_owned()),
+            Just("ipRules".to_owned()),
+            Just("privateEndpointConnections".to_owned()),
+            Just("customDnsConfigs".to_owned()),
+            Just("encryption".to_owned()),
+            Just("error".to_owned()),
+            "[a-z]{1,6}",
+        ];
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+            proptest::collection::btree_map(key, inner, 0..5)
+                .prop_map(|map| serde_json::Value::Object(map.into_iter().collect())),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #[test]
+    fn parsers_never_panic_on_bytes(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)) {
+        let _ = subscriptions(&body);
+        let _ = registries(&body);
+        let _ = registry(&body);
+        let _ = private_endpoint(&body);
+        let _ = managed_identity(&body);
+        let _ = error(&body);
+    }
+
+    #[test]
+    fn parsers_never_panic_on_json(value in json_value()) {
+        let body = value.to_string();
+        let _ = subscriptions(body.as_bytes());
+        let _ = registries(body.as_bytes());
+        let _ = registry(body.as_bytes());
+        let _ = private_endpoint(body.as_bytes());
+        let _ = managed_identity(body.as_bytes());
+        let _ = error(body.as_bytes());
+    }
+
+    #[test]
+    fn ip_range_never_panics(text in "[0-9a-f.:/]{0,48}") {
+        if let Some(range) = IpRange::parse(&text) {
+            proptest::prop_assert!(range.contains(range.network));
+        }
+    }
+}

@@ -1649,3 +1649,40 @@ fn scrubber_removes_token_echoed_by_arm() {
 
     ran.assert(&[(CheckId::ArmToken, Status::Fail, Some(Code::ArmToken))]);
 }
+
+#[test]
+fn finish_twice_reports_nothing_new() {
+    let arm = CannedArm::with_registry(lab_registry());
+    let mut run = ArmRun::new(server(), valid_token(), settings(), Side::Browser, NOW_MS);
+    while let Some(request) = run.next_request() {
+        let _ = run.observe(arm.respond(&request), 10, NOW_MS);
+    }
+
+    assert_eq!(run.finish(&Observations::default()).len(), 3);
+    assert!(run.finish(&Observations::default()).is_empty());
+    assert!(
+        run.observe(Outcome::CorsBlocked, 1, NOW_MS).is_empty(),
+        "an outcome without a request is ignored"
+    );
+}
+
+#[test]
+fn abandoned_run_skips_the_rest() {
+    let mut run = ArmRun::new(server(), valid_token(), settings(), Side::Browser, NOW_MS);
+    let request = run.next_request().expect("the subscription list");
+    let _ = run.observe(answer(&request.url, 200, &subscriptions()), 10, NOW_MS);
+
+    let rest = run.finish(&Observations::default());
+
+    let statuses: Vec<(CheckId, Status)> = rest.iter().map(|r| (r.check, r.status)).collect();
+    assert_eq!(
+        statuses,
+        [
+            (CheckId::ArmRegistry, Status::Skipped),
+            (CheckId::NetworkRules, Status::Skipped),
+            (CheckId::PrivateEndpoints, Status::Skipped),
+            (CheckId::EncryptionIdentity, Status::Skipped),
+        ]
+    );
+    assert!(run.next_request().is_none(), "finish ends the run");
+}
