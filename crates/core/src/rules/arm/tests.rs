@@ -1686,3 +1686,33 @@ fn abandoned_run_skips_the_rest() {
     );
     assert!(run.next_request().is_none(), "finish ends the run");
 }
+
+#[test]
+fn registry_list_pages_past_a_decoy() {
+    let next = format!("{}&%24skiptoken=page-2", registries_url(LAB_SUB));
+    let decoy = registry_with(|r| {
+        r["name"] = json!("otherreg");
+        r["id"] = json!(REGISTRY_ID.replace("labreg", "otherreg"));
+        r["properties"]["loginServer"] = json!("otherreg.azurecr.io");
+    });
+    let arm = CannedArm::new()
+        .on(
+            &registries_url(LAB_SUB),
+            200,
+            &json!({"value": [decoy], "nextLink": next}),
+        )
+        .on(&next, 200, &list(vec![lab_registry()]));
+    let ran = drive(&arm, &Observations::default());
+
+    assert_eq!(
+        ran.urls(),
+        [
+            subscriptions_url(),
+            registries_url(EMPTY_SUB),
+            registries_url(LAB_SUB),
+            next
+        ]
+    );
+    ran.assert(&[(CheckId::ArmRegistry, Status::Pass, None)]);
+    both_languages_contain(&ran, CheckId::ArmRegistry, "labreg");
+}
