@@ -325,10 +325,14 @@ impl Scrubber {
         if let Ok(mut value) = serde_json::to_value(&result.finding) {
             if self.value(&mut value) {
                 // NOTE: a finding that no longer deserializes after scrubbing is replaced by
-                // the generic one, so a secret never survives in it.
-                result.finding = serde_json::from_value(value).unwrap_or(crate::Finding::Registry(
-                    super::RegistryFinding::SkippedAfterFailure,
-                ));
+                // the generic one of its area, so a secret never survives in it.
+                let generic = match result.finding {
+                    crate::Finding::Arm(_) => {
+                        crate::rules::arm::ArmFinding::SkippedAfterFailure.into()
+                    }
+                    _ => crate::Finding::Registry(super::RegistryFinding::SkippedAfterFailure),
+                };
+                result.finding = serde_json::from_value(value).unwrap_or(generic);
             }
         }
         result
