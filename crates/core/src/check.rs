@@ -4,8 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Code, Finding};
 
-/// One check of the catalog. The order of the variants is the order a report lists them in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// One check of the catalog. The position of a variant is its number in share links, so new
+/// checks are appended; the order a report lists checks in is [`CheckId::REPORT_ORDER`], which
+/// `Ord` follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckId {
     /// The registry input turned into a login server host.
@@ -77,6 +79,43 @@ impl CheckId {
         CheckId::NetworkRules,
         CheckId::PrivateEndpoints,
     ];
+
+    /// Every check in the order a report lists them: the login server, the network path, the
+    /// registry protocol, the machine's tools, then what Azure Resource Manager says, with the
+    /// token first and the encryption identity last.
+    pub const REPORT_ORDER: [CheckId; 23] = [
+        CheckId::LoginServer,
+        CheckId::Dns,
+        CheckId::Proxy,
+        CheckId::Reachability,
+        CheckId::Tls,
+        CheckId::Challenge,
+        CheckId::Cors,
+        CheckId::AadExchange,
+        CheckId::AccessToken,
+        CheckId::Clock,
+        CheckId::DataPath,
+        CheckId::DockerCommand,
+        CheckId::DockerDaemon,
+        CheckId::DockerVersion,
+        CheckId::DockerPull,
+        CheckId::HelmCommand,
+        CheckId::HelmVersion,
+        CheckId::NotaryVersion,
+        CheckId::ArmToken,
+        CheckId::ArmRegistry,
+        CheckId::NetworkRules,
+        CheckId::PrivateEndpoints,
+        CheckId::EncryptionIdentity,
+    ];
+
+    /// Returns the position of this check in [`CheckId::REPORT_ORDER`].
+    fn report_rank(self) -> usize {
+        CheckId::REPORT_ORDER
+            .iter()
+            .position(|check| *check == self)
+            .unwrap_or(usize::MAX)
+    }
 
     /// Returns the stable identifier used in JSON and in `--output json`, such as `aad_exchange`.
     pub fn as_str(self) -> &'static str {
@@ -161,6 +200,18 @@ impl CheckId {
     }
 }
 
+impl Ord for CheckId {
+    fn cmp(&self, other: &CheckId) -> std::cmp::Ordering {
+        self.report_rank().cmp(&other.report_rank())
+    }
+}
+
+impl PartialOrd for CheckId {
+    fn partial_cmp(&self, other: &CheckId) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// Where a check ran. Both sides may run the same check, and may see the registry differently.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -226,4 +277,27 @@ pub struct CheckResult {
     pub evidence: Vec<Evidence>,
     /// Wall time of the check in milliseconds, including waiting for the network.
     pub elapsed_ms: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CheckId;
+
+    #[test]
+    fn report_order_lists_every_check_once() {
+        let mut ordered = CheckId::REPORT_ORDER.to_vec();
+        ordered.sort_by_key(|check| check.as_str());
+        let mut all = CheckId::ALL.to_vec();
+        all.sort_by_key(|check| check.as_str());
+        assert_eq!(ordered, all);
+    }
+
+    #[test]
+    fn sorting_follows_the_report_order() {
+        let mut checks = CheckId::ALL.to_vec();
+        checks.sort();
+        assert_eq!(checks, CheckId::REPORT_ORDER);
+        assert!(CheckId::EncryptionIdentity > CheckId::PrivateEndpoints);
+        assert!(CheckId::ArmToken > CheckId::NotaryVersion);
+    }
 }
