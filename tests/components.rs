@@ -17,7 +17,7 @@ use acr_health_core::rules::registry::RegistryFinding;
 use acr_health_core::{catalog, CheckId, CheckResult, Code, Evidence, Lang, Localize, Side, Status};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, HtmlSelectElement};
+use web_sys::{Element, Event, HtmlInputElement, HtmlSelectElement};
 use yew::{BaseComponent, Callback};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -367,6 +367,21 @@ async fn arm_fields_show_the_derived_name() {
         name.get_attribute("placeholder").as_deref(),
         Some(Ui::ArmRegistryByLoginServer.text(Lang::Ko))
     );
+}
+
+#[wasm_bindgen_test]
+async fn arm_fields_accept_only_acr_names() {
+    let root = render::<ArmFields>(arm_props(Lang::En, false)).await;
+    let name: HtmlInputElement = root
+        .query_selector("input#arm-registry")
+        .unwrap()
+        .expect("the name field")
+        .dyn_into()
+        .unwrap();
+    for (value, valid) in [("", true), ("labreg", true), ("lab-reg", false), ("abcd", false), ("my reg", false)] {
+        name.set_value(value);
+        assert_eq!(name.check_validity(), valid, "{value:?}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -54,6 +54,9 @@ pub fn derived_registry_name(input: &str, cloud: Cloud) -> Option<String> {
     server.host.split('.').next().map(str::to_owned)
 }
 
+/// The registry names ACR accepts, as an HTML `pattern` (matched against the whole value).
+pub const REGISTRY_NAME_PATTERN: &str = "[A-Za-z0-9]{5,50}";
+
 /// The field of [`ArmForm`] that an input edits.
 #[derive(Clone, Copy)]
 enum Field {
@@ -128,8 +131,11 @@ pub fn ArmFields(props: &ArmFieldsProps) -> Html {
                 <p id="arm-url" class="hint">{ Ui::ArmUrlInUse.text(lang) }{ " " }<code>{ url }</code></p>
             }
             <label for="arm-registry">{ Ui::ArmRegistry.text(lang) }</label>
+            // An ACR name is 5 to 50 letters and digits. The pattern makes the browser block the
+            // form on any other name, which the helper would reject with its whole run.
             <input id="arm-registry" type="text" autocomplete="off" spellcheck="false"
                 autocapitalize="none" aria-describedby="arm-registry-hint"
+                pattern={REGISTRY_NAME_PATTERN}
                 placeholder={placeholder}
                 value={form.registry.clone()} oninput={oninput(Field::Registry)} />
             <p id="arm-registry-hint" class="hint">{ Ui::ArmRegistryHint.text(lang) }</p>
