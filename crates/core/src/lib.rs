@@ -16,6 +16,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod share;
+mod texts;
 
 pub use check::{CheckId, CheckResult, Evidence, Side, Status};
 pub use code::{Code, Severity};

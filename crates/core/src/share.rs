@@ -8,6 +8,7 @@
 //! user what is wrong with the link, within fixed size limits.
 
 mod dictionary;
+mod nodes;
 pub mod sample;
 mod wire;
 
@@ -16,6 +17,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::report::REPORT_FORMAT;
+use crate::texts::Texts;
 use crate::{Evidence, Lang, Localize, Report};
 use wire::WireReport;
 
@@ -229,7 +231,7 @@ pub fn anonymize(report: &Report) -> Report {
         for Evidence { value, .. } in &mut result.evidence {
             *value = hide_text(value, registry, name);
         }
-        result.finding = hide_finding(&result.finding, registry, name);
+        hide_finding(&mut result.finding, registry, name);
     }
     hidden
 }
@@ -245,50 +247,18 @@ fn registry_label(registry: &str) -> &str {
     label
 }
 
-/// Replaces a finding's text fields through its JSON form, so that every variant, present and
-/// future, is covered without listing them here.
-fn hide_finding(finding: &crate::Finding, registry: &str, name: &str) -> crate::Finding {
-    let json = serde_json::to_value(finding).expect("a finding serializes to JSON");
-    let hidden = hide_json(json, registry, name);
-
-    // NOTE: a registry whose whole name is a bare word such as `docker` may also match a variant
-    // name; the finding then fails to read back and is kept as it was (its evidence is hidden).
-    serde_json::from_value(hidden).unwrap_or_else(|_| finding.clone())
-}
-
-fn hide_json(value: serde_json::Value, registry: &str, name: &str) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        // Variant tags (`"kind": "login_server"`, `"Registry"`) are identifiers: only texts that
-        // are not plain identifiers can hold a host name or an address.
-        Value::String(text)
-            if is_identifier(&text)
-                && !text.eq_ignore_ascii_case(registry)
-                && (name.is_empty() || !text.eq_ignore_ascii_case(name)) =>
-        {
-            Value::String(text)
-        }
-        Value::String(text) => Value::String(hide_text(&text, registry, name)),
-        Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|item| hide_json(item, registry, name))
-                .collect(),
-        ),
-        Value::Object(fields) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(key, item)| match key.as_str() {
-                    // Subscription names, such as `Contoso Production`, name the organization.
-                    "subscription" | "subscriptions" => {
-                        (key, hide_strings(item, HIDDEN_SUBSCRIPTION))
-                    }
-                    _ => (key, hide_json(item, registry, name)),
-                })
-                .collect(),
-        ),
-        other => other,
-    }
+/// Replaces the names and addresses in every text of a finding, in place.
+fn hide_finding(finding: &mut crate::Finding, registry: &str, name: &str) {
+    finding.visit_texts("", &mut |field, text| match field {
+        // Subscription names, such as `Contoso Production`, name the organization.
+        "subscription" | "subscriptions" => *text = HIDDEN_SUBSCRIPTION.to_owned(),
+        // A plain identifier (an ARM error code, a tenant's short name) holds no address or
+        // host name; only the registry's own name is hidden in it, never a part of it.
+        _ if is_identifier(text)
+            && !text.eq_ignore_ascii_case(registry)
+            && (name.is_empty() || !text.eq_ignore_ascii_case(name)) => {}
+        _ => *text = hide_text(text, registry, name),
+    });
 }
 
 /// The text [`anonymize`] writes in place of a subscription's name.
@@ -296,21 +266,6 @@ const HIDDEN_SUBSCRIPTION: &str = "subscription.hidden";
 
 /// The text [`anonymize`] writes in place of a GUID.
 const HIDDEN_GUID: &str = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-/// Replaces every string of a JSON value with `replacement`.
-fn hide_strings(value: serde_json::Value, replacement: &str) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::String(_) => Value::String(replacement.to_owned()),
-        Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|item| hide_strings(item, replacement))
-                .collect(),
-        ),
-        other => other,
-    }
-}
 
 fn is_identifier(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

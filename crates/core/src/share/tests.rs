@@ -356,6 +356,145 @@ fn version_1_is_unknown() {
     );
 }
 
+/// A report of one result holding `finding`.
+fn report_with(finding: Finding) -> Report {
+    let mut report = typical_report();
+    report.results.truncate(1);
+    report.results[0].finding = finding;
+    report
+}
+
+#[test]
+fn every_finding_round_trips_through_a_link() {
+    for finding in crate::texts::tests::every_finding() {
+        let report = report_with(finding);
+        assert_eq!(decode(&encode(&report)), Ok(report));
+    }
+}
+
+#[test]
+fn findings_keep_the_node_layout_of_earlier_links() {
+    // Links of versions 2 and 3 were written from the finding's `serde_json::Value`.
+    for finding in crate::texts::tests::every_finding() {
+        let mut expected = Vec::new();
+        wire::flatten(&serde_json::to_value(&finding).unwrap(), &mut expected);
+        assert_eq!(wire::finding_nodes(&finding), expected, "{finding:?}");
+    }
+}
+
+#[test]
+fn nodes_read_what_serde_json_reads() {
+    use wire::Node;
+    // `{"skipped_after_failure": null}` is a unit variant, as serde_json reads it.
+    let unit_in_map = vec![
+        Node::Map(1),
+        Node::Key("Registry".into()),
+        Node::Map(1),
+        Node::Key("skipped_after_failure".into()),
+        Node::Null,
+    ];
+    // A number that is not finite stands for JSON's `null`: an absent status.
+    let nan_status = vec![
+        Node::Map(1),
+        Node::Key("Registry".into()),
+        Node::Map(1),
+        Node::Key("reached".into()),
+        Node::Map(2),
+        Node::Key("status".into()),
+        Node::Float(f64::NAN),
+        Node::Key("url".into()),
+        Node::Text("https://r.test/v2/".into()),
+    ];
+
+    assert_eq!(
+        nodes::read::<Finding>(unit_in_map).ok(),
+        Some(RegistryFinding::SkippedAfterFailure.into())
+    );
+    assert_eq!(
+        nodes::read::<Finding>(nan_status).ok(),
+        Some(
+            RegistryFinding::Reached {
+                url: "https://r.test/v2/".into(),
+                status: None
+            }
+            .into()
+        )
+    );
+}
+
+#[test]
+fn nodes_refuse_what_is_not_a_finding() {
+    use wire::Node;
+    let cases: [(&str, Vec<Node>); 5] = [
+        ("no node", vec![]),
+        ("a key alone", vec![Node::Key("Registry".into())]),
+        (
+            "an enum map of two variants",
+            vec![
+                Node::Map(2),
+                Node::Key("Registry".into()),
+                Node::Text("skipped_after_failure".into()),
+                Node::Key("Arm".into()),
+                Node::Text("token_missing".into()),
+            ],
+        ),
+        (
+            "a node left over",
+            vec![
+                Node::Map(1),
+                Node::Key("Registry".into()),
+                Node::Text("skipped_after_failure".into()),
+                Node::Null,
+            ],
+        ),
+        (
+            "a count past the nodes",
+            vec![
+                Node::Map(1),
+                Node::Key("Registry".into()),
+                Node::Map(1),
+                Node::Key("not_bearer".into()),
+                Node::Map(2),
+                Node::Key("schemes".into()),
+                Node::List(u32::MAX),
+            ],
+        ),
+    ];
+    for (case, nodes) in cases {
+        assert!(nodes::read::<Finding>(nodes).is_err(), "{case}");
+    }
+}
+
+#[test]
+fn anonymize_hides_a_registry_named_like_a_variant() {
+    // `basic` is also how the token flow `Basic` is written; the flow stays, the host goes.
+    let mut report = report_with(
+        RegistryFinding::TokenGranted {
+            url: "https://basic/oauth2/token".into(),
+            flow: TokenFlow::Basic,
+            scope: "repository:hello-world:pull".into(),
+            granted: vec!["pull".into()],
+            expires_at_ms: None,
+        }
+        .into(),
+    );
+    report.registry = "basic".into();
+
+    let hidden = anonymize(&report);
+
+    assert_eq!(
+        hidden.results[0].finding,
+        RegistryFinding::TokenGranted {
+            url: format!("https://{HIDDEN_REGISTRY}/oauth2/token"),
+            flow: TokenFlow::Basic,
+            scope: "repository:hello-world:pull".into(),
+            granted: vec!["pull".into()],
+            expires_at_ms: None,
+        }
+        .into()
+    );
+}
+
 #[test]
 fn anonymize_hides_azure_names() {
     let hidden = anonymize(&typical_report());

@@ -1,18 +1,19 @@
 //! The binary layout of a report inside a share link.
 //!
-//! Postcard is compact but not self-describing, so it cannot read back serde's internally tagged
-//! enums (`#[serde(tag = "kind")]`), which the findings use. The wire form keeps every field of
-//! the report as postcard data, and stores each finding as its JSON tree flattened into a list
-//! of nodes in pre-order. Deflate then folds the repeated field names. Reading a tree back is
-//! bounded in depth, so a crafted link cannot exhaust the stack.
+//! The wire form keeps every field of the report as postcard data, and stores each finding as
+//! its JSON tree flattened into a list of nodes in pre-order, with the keys of each map in
+//! sorted order. Deflate then folds the repeated field names. [`super::nodes`] reads a finding
+//! back from its nodes.
+//!
+//! Writing goes through the finding's pretty JSON text, which the page already builds for its
+//! JSON export, so the serde code it runs is linked once. A `serde_json::Value` parsed from that
+//! text gives the tree: its maps keep keys sorted, as the links written so far have them.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
+use super::nodes::{self, Invalid};
 use crate::{CheckId, CheckResult, Code, Evidence, Finding, Report, Side, Status};
-
-/// Deepest nesting of a finding's JSON that a link may hold. Real findings nest three levels.
-const MAX_DEPTH: usize = 16;
 
 #[derive(Serialize, Deserialize)]
 pub(super) struct WireReport {
@@ -40,7 +41,8 @@ struct WireResult {
 /// One node of a JSON tree in pre-order. `List` and `Map` give the number of children that
 /// follow them; each child of a map is a `Key` and then its value.
 #[derive(Serialize, Deserialize)]
-enum Node {
+#[cfg_attr(test, derive(Debug, PartialEq))]
+pub(super) enum Node {
     Null,
     Bool(bool),
     Unsigned(u64),
@@ -51,10 +53,6 @@ enum Node {
     Map(u32),
     Key(String),
 }
-
-/// The reason a wire report does not read back as a report.
-#[derive(Debug)]
-pub(super) struct Invalid;
 
 impl WireReport {
     pub(super) fn from_report(report: &Report) -> WireReport {
@@ -91,27 +89,19 @@ impl WireReport {
 
 impl WireResult {
     fn from_result(result: &CheckResult) -> WireResult {
-        let json = serde_json::to_value(&result.finding).expect("a finding serializes to JSON");
-        let mut finding = Vec::new();
-        flatten(&json, &mut finding);
         WireResult {
             check: result.check,
             side: result.side,
             status: result.status,
             code: result.code,
-            finding,
+            finding: finding_nodes(&result.finding),
             evidence: result.evidence.clone(),
             elapsed_ms: result.elapsed_ms,
         }
     }
 
     fn into_result(self) -> Result<CheckResult, Invalid> {
-        let mut nodes = self.finding.into_iter();
-        let json = unflatten(&mut nodes, 0)?;
-        if nodes.next().is_some() {
-            return Err(Invalid);
-        }
-        let finding: Finding = serde_json::from_value(json).map_err(|_| Invalid)?;
+        let finding = nodes::read(self.finding)?;
         Ok(CheckResult {
             check: self.check,
             side: self.side,
@@ -124,7 +114,17 @@ impl WireResult {
     }
 }
 
-fn flatten(value: &Value, out: &mut Vec<Node>) {
+/// Returns the nodes of a finding's JSON tree.
+pub(super) fn finding_nodes(finding: &Finding) -> Vec<Node> {
+    let text = serde_json::to_string_pretty(finding)
+        .expect("a finding contains only strings, numbers, enums and lists, which serialize");
+    let json: Value = serde_json::from_str(&text).expect("serde_json reads its own output");
+    let mut nodes = Vec::new();
+    flatten(&json, &mut nodes);
+    nodes
+}
+
+pub(super) fn flatten(value: &Value, out: &mut Vec<Node>) {
     match value {
         Value::Null => out.push(Node::Null),
         Value::Bool(flag) => out.push(Node::Bool(*flag)),
@@ -158,39 +158,4 @@ fn number_node(number: &Number) -> Node {
     } else {
         Node::Float(number.as_f64().unwrap_or(0.0))
     }
-}
-
-/// Reads one value and its children. Every child consumes at least one node, so a count larger
-/// than what is left ends the input and fails instead of allocating.
-fn unflatten(nodes: &mut std::vec::IntoIter<Node>, depth: usize) -> Result<Value, Invalid> {
-    if depth > MAX_DEPTH {
-        return Err(Invalid);
-    }
-    let value = match nodes.next().ok_or(Invalid)? {
-        Node::Null => Value::Null,
-        Node::Bool(flag) => Value::Bool(flag),
-        Node::Unsigned(unsigned) => Value::from(unsigned),
-        Node::Signed(signed) => Value::from(signed),
-        Node::Float(float) => Number::from_f64(float).map_or(Value::Null, Value::Number),
-        Node::Text(text) => Value::String(text),
-        Node::Key(_) => return Err(Invalid),
-        Node::List(len) => {
-            let mut items = Vec::new();
-            for _ in 0..len {
-                items.push(unflatten(nodes, depth + 1)?);
-            }
-            Value::Array(items)
-        }
-        Node::Map(len) => {
-            let mut fields = Map::new();
-            for _ in 0..len {
-                let Some(Node::Key(key)) = nodes.next() else {
-                    return Err(Invalid);
-                };
-                fields.insert(key, unflatten(nodes, depth + 1)?);
-            }
-            Value::Object(fields)
-        }
-    };
-    Ok(value)
 }

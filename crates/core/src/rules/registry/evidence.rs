@@ -5,9 +5,8 @@
 //! Then [`Scrubber`] replaces every secret the run has seen (the user's credential and the
 //! tokens the registry returned) wherever it appears in a result, findings included.
 
-use serde_json::Value;
-
 use super::{HttpAnswer, Outcome};
+use crate::texts::Texts;
 use crate::{CheckResult, Evidence};
 
 /// Replacement for a removed secret.
@@ -318,43 +317,22 @@ impl Scrubber {
         text
     }
 
+    /// Removes every known secret from a result's evidence and from every text of its finding,
+    /// in place.
     pub(crate) fn result(&self, mut result: CheckResult) -> CheckResult {
         for evidence in &mut result.evidence {
             evidence.value = self.text(&evidence.value);
         }
-        if let Ok(mut value) = serde_json::to_value(&result.finding) {
-            if self.value(&mut value) {
-                // NOTE: a finding that no longer deserializes after scrubbing is replaced by
-                // the generic one of its area, so a secret never survives in it.
-                let generic = match result.finding {
-                    crate::Finding::Arm(_) => {
-                        crate::rules::arm::ArmFinding::SkippedAfterFailure.into()
-                    }
-                    _ => crate::Finding::Registry(super::RegistryFinding::SkippedAfterFailure),
-                };
-                result.finding = serde_json::from_value(value).unwrap_or(generic);
+        result.finding.visit_texts("", &mut |_, text| {
+            if self
+                .secrets
+                .iter()
+                .any(|secret| text.contains(secret.as_str()))
+            {
+                *text = self.text(text);
             }
-        }
+        });
         result
-    }
-
-    /// Scrubs every string of a JSON value; returns whether anything changed.
-    fn value(&self, value: &mut Value) -> bool {
-        match value {
-            Value::String(text) => {
-                let scrubbed = self.text(text);
-                let changed = scrubbed != *text;
-                *text = scrubbed;
-                changed
-            }
-            Value::Array(items) => items
-                .iter_mut()
-                .fold(false, |changed, item| self.value(item) | changed),
-            Value::Object(fields) => fields
-                .values_mut()
-                .fold(false, |changed, item| self.value(item) | changed),
-            _ => false,
-        }
     }
 }
 
@@ -425,6 +403,39 @@ mod tests {
     fn cut_respects_char_boundaries() {
         assert_eq!(cut("레지스트리", 4), "레…");
         assert_eq!(cut("short", 10), "short");
+    }
+
+    #[test]
+    fn scrubber_removes_secrets_from_every_text_of_a_finding() {
+        let mut scrubber = Scrubber::new();
+        scrubber.add("hunter22");
+        let result = CheckResult {
+            check: crate::CheckId::AccessToken,
+            side: crate::Side::Browser,
+            status: crate::Status::Fail,
+            code: None,
+            finding: super::super::RegistryFinding::Forbidden {
+                url: "https://r.test/v2/?p=hunter22".into(),
+                client_ip: Some("10.0.0.1".into()),
+                message: Some("password hunter22 refused".into()),
+            }
+            .into(),
+            evidence: vec![Evidence::new("body", "hunter22")],
+            elapsed_ms: 3,
+        };
+
+        let scrubbed = scrubber.result(result);
+
+        assert_eq!(
+            scrubbed.finding,
+            super::super::RegistryFinding::Forbidden {
+                url: "https://r.test/v2/?p=[redacted]".into(),
+                client_ip: Some("10.0.0.1".into()),
+                message: Some("password [redacted] refused".into()),
+            }
+            .into()
+        );
+        assert_eq!(scrubbed.evidence, vec![Evidence::new("body", REDACTED)]);
     }
 
     #[test]
