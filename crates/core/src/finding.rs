@@ -4,8 +4,9 @@
 //! after the run and a share link stays small. Each area owns its own finding type next to the
 //! rules that produce it.
 
-use serde::{Deserialize, Serialize};
+use serde::{de, Deserialize, Deserializer, Serialize};
 
+use crate::nodes::{self, Invalid, Node};
 use crate::rules::{arm::ArmFinding, environment::EnvironmentFinding, registry::RegistryFinding};
 use crate::Lang;
 
@@ -15,7 +16,11 @@ pub trait Localize {
 }
 
 /// What one check saw.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// It reads from any self-describing format (JSON, JavaScript values) by collecting the input's
+/// tree first and reading the finding from that tree (see [`crate::nodes`]), so that the finding
+/// types' `Deserialize` code is compiled once, not once for each input format.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Finding {
     /// The registry protocol: login server, reachability, challenge, tokens, clock, data path.
     Registry(RegistryFinding),
@@ -24,6 +29,35 @@ pub enum Finding {
     /// Azure Resource Manager: the ARM token, the registry resource, network rules, private
     /// endpoints and the customer-managed key's identity.
     Arm(ArmFinding),
+}
+
+/// The derived reading of [`Finding`], which only [`Finding::from_nodes`] runs.
+#[derive(Deserialize)]
+#[serde(rename = "Finding")]
+enum FindingData {
+    Registry(RegistryFinding),
+    Environment(EnvironmentFinding),
+    Arm(ArmFinding),
+}
+
+impl Finding {
+    /// Reads a finding from the nodes of its JSON tree.
+    pub(crate) fn from_nodes(nodes: Vec<Node>) -> Result<Finding, Invalid> {
+        Ok(match nodes::read(nodes)? {
+            FindingData::Registry(finding) => Finding::Registry(finding),
+            FindingData::Environment(finding) => Finding::Environment(finding),
+            FindingData::Arm(finding) => Finding::Arm(finding),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Finding {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Finding, D::Error> {
+        let nodes = nodes::collect(deserializer)?;
+        Finding::from_nodes(nodes).map_err(|_| {
+            de::Error::custom("invalid finding: this version of acr-health does not read it")
+        })
+    }
 }
 
 impl Localize for Finding {
@@ -51,5 +85,51 @@ impl From<EnvironmentFinding> for Finding {
 impl From<ArmFinding> for Finding {
     fn from(finding: ArmFinding) -> Finding {
         Finding::Arm(finding)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_finding_round_trips_through_json() {
+        for finding in crate::texts::tests::every_finding() {
+            let text = serde_json::to_string(&finding).unwrap();
+            let read: Finding = serde_json::from_str(&text).unwrap();
+            assert_eq!(read, finding, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_finding_reads_from_a_json_value() {
+        for finding in crate::texts::tests::every_finding() {
+            let value = serde_json::to_value(&finding).unwrap();
+            let read: Finding = serde_json::from_value(value.clone()).unwrap();
+            assert_eq!(read, finding, "{value}");
+        }
+    }
+
+    #[test]
+    fn unknown_finding_is_an_error() {
+        let cases = [
+            r#"{"Registry":"no_such_variant"}"#,
+            r#"{"Registry":{"reached":{"url":3}}}"#,
+            r#"{"Nowhere":"skipped_after_failure"}"#,
+            r#""Registry""#,
+        ];
+        for text in cases {
+            let error = serde_json::from_str::<Finding>(text).unwrap_err();
+            assert!(
+                error.to_string().contains("invalid finding"),
+                "{text}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn deeply_nested_finding_is_an_error() {
+        let text = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(serde_json::from_str::<Finding>(&text).is_err());
     }
 }

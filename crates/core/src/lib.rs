@@ -11,6 +11,7 @@ pub mod check;
 pub mod code;
 pub mod finding;
 pub mod lang;
+mod nodes;
 pub mod parse;
 pub mod render;
 pub mod report;

@@ -8,7 +8,6 @@
 //! user what is wrong with the link, within fixed size limits.
 
 mod dictionary;
-mod nodes;
 pub mod sample;
 mod wire;
 

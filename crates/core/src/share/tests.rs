@@ -384,7 +384,7 @@ fn findings_keep_the_node_layout_of_earlier_links() {
 
 #[test]
 fn nodes_read_what_serde_json_reads() {
-    use wire::Node;
+    use crate::nodes::Node;
     // `{"skipped_after_failure": null}` is a unit variant, as serde_json reads it.
     let unit_in_map = vec![
         Node::Map(1),
@@ -407,11 +407,11 @@ fn nodes_read_what_serde_json_reads() {
     ];
 
     assert_eq!(
-        nodes::read::<Finding>(unit_in_map).ok(),
+        Finding::from_nodes(unit_in_map).ok(),
         Some(RegistryFinding::SkippedAfterFailure.into())
     );
     assert_eq!(
-        nodes::read::<Finding>(nan_status).ok(),
+        Finding::from_nodes(nan_status).ok(),
         Some(
             RegistryFinding::Reached {
                 url: "https://r.test/v2/".into(),
@@ -424,7 +424,7 @@ fn nodes_read_what_serde_json_reads() {
 
 #[test]
 fn nodes_refuse_what_is_not_a_finding() {
-    use wire::Node;
+    use crate::nodes::Node;
     let cases: [(&str, Vec<Node>); 5] = [
         ("no node", vec![]),
         ("a key alone", vec![Node::Key("Registry".into())]),
@@ -461,7 +461,7 @@ fn nodes_refuse_what_is_not_a_finding() {
         ),
     ];
     for (case, nodes) in cases {
-        assert!(nodes::read::<Finding>(nodes).is_err(), "{case}");
+        assert!(Finding::from_nodes(nodes).is_err(), "{case}");
     }
 }
 

@@ -2,8 +2,8 @@
 //!
 //! The wire form keeps every field of the report as postcard data, and stores each finding as
 //! its JSON tree flattened into a list of nodes in pre-order, with the keys of each map in
-//! sorted order. Deflate then folds the repeated field names. [`super::nodes`] reads a finding
-//! back from its nodes.
+//! sorted order. Deflate then folds the repeated field names. [`Finding::from_nodes`] reads a
+//! finding back from its nodes.
 //!
 //! Writing goes through the finding's pretty JSON text, which the page already builds for its
 //! JSON export, so the serde code it runs is linked once. A `serde_json::Value` parsed from that
@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
-use super::nodes::{self, Invalid};
+use crate::nodes::{Invalid, Node};
 use crate::{CheckId, CheckResult, Code, Evidence, Finding, Report, Side, Status};
 
 #[derive(Serialize, Deserialize)]
@@ -36,22 +36,6 @@ struct WireResult {
     finding: Vec<Node>,
     evidence: Vec<Evidence>,
     elapsed_ms: u32,
-}
-
-/// One node of a JSON tree in pre-order. `List` and `Map` give the number of children that
-/// follow them; each child of a map is a `Key` and then its value.
-#[derive(Serialize, Deserialize)]
-#[cfg_attr(test, derive(Debug, PartialEq))]
-pub(super) enum Node {
-    Null,
-    Bool(bool),
-    Unsigned(u64),
-    Signed(i64),
-    Float(f64),
-    Text(String),
-    List(u32),
-    Map(u32),
-    Key(String),
 }
 
 impl WireReport {
@@ -101,7 +85,7 @@ impl WireResult {
     }
 
     fn into_result(self) -> Result<CheckResult, Invalid> {
-        let finding = nodes::read(self.finding)?;
+        let finding = Finding::from_nodes(self.finding)?;
         Ok(CheckResult {
             check: self.check,
             side: self.side,

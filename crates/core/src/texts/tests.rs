@@ -9,7 +9,15 @@ use super::*;
 /// and is not an identifier (`text/1`, `text/2`, ...), so it cannot be mistaken for a variant
 /// name in the finding's JSON. Options are `Some`, lists hold two items.
 pub(crate) fn every_finding() -> Vec<Finding> {
-    let mut findings = Vec::new();
+    let registry = every::<RegistryFinding>().into_iter().map(Finding::from);
+    let environment = every::<EnvironmentFinding>().into_iter().map(Finding::from);
+    let arm = every::<ArmFinding>().into_iter().map(Finding::from);
+    registry.chain(environment).chain(arm).collect()
+}
+
+/// Returns one value for every combination of variants of `T` and the enums inside it.
+fn every<T: de::DeserializeOwned>() -> Vec<T> {
+    let mut values = Vec::new();
     let mut script = Vec::new();
     loop {
         let mut maker = Maker {
@@ -17,7 +25,7 @@ pub(crate) fn every_finding() -> Vec<Finding> {
             decisions: Vec::new(),
             texts: 0,
         };
-        findings.push(Finding::deserialize(&mut maker).expect("the maker builds every shape"));
+        values.push(T::deserialize(&mut maker).expect("the maker builds every shape"));
 
         // The next script: the last decision that has a variant left moves to it; the
         // decisions after it start again from their first variant.
@@ -26,12 +34,9 @@ pub(crate) fn every_finding() -> Vec<Finding> {
             .iter()
             .rposition(|(chosen, count)| chosen + 1 < *count)
         else {
-            return findings;
+            return values;
         };
-        script = decisions[..last]
-            .iter()
-            .map(|(chosen, _)| *chosen)
-            .collect();
+        script = decisions[..last].iter().map(|(chosen, _)| *chosen).collect();
         script.push(decisions[last].0 + 1);
     }
 }

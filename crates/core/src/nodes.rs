@@ -1,29 +1,49 @@
-//! Reads a finding straight from its flat list of nodes (see [`super::wire`]).
+//! A finding's JSON tree as a flat list of nodes in pre-order, and a serde deserializer that
+//! reads a finding from such a list.
 //!
-//! This is a serde deserializer over the nodes, so a finding is built without an intermediate
-//! `serde_json::Value`: reading it back from a `Value` would link another copy of every finding
-//! type's `Deserialize` code into the page. It accepts what the JSON form of a finding holds:
-//! an enum is a variant name or a map of one variant name to its content, a struct is a map of
-//! field names. Its error carries no message, so none of serde's messages are linked either.
+//! Every finding is read through this one deserializer: share links store the nodes, and
+//! [`Finding`]'s `Deserialize` collects the nodes from any self-describing input (serde_json,
+//! the page's serde-wasm-bindgen) before reading them here. So the page links the derived
+//! `Deserialize` code of the finding types once, instead of once for each input format.
 //!
-//! Every node read is at most [`MAX_DEPTH`] lists or maps deep, so a crafted link cannot
-//! exhaust the stack, and a count of children larger than the nodes left fails when the nodes
-//! run out instead of allocating.
+//! The reader accepts what the JSON form of a finding contains: an enum is a variant name or a
+//! map of one variant name to its content, and a struct is a map of field names. Its error
+//! carries no message, so none of serde's messages are linked either.
+//!
+//! Every node is at most [`MAX_DEPTH`] lists or maps deep, so crafted input cannot exhaust
+//! the stack, and a count of children larger than the nodes left fails when the nodes run out
+//! instead of allocating.
+//!
+//! [`Finding`]: crate::Finding
 
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
-use serde::forward_to_deserialize_any;
+use serde::{forward_to_deserialize_any, Deserialize, Serialize};
 
-use super::wire::Node;
-
-/// Deepest nesting of a finding's JSON that a link may hold. Real findings nest three levels.
+/// Maximum nesting of lists and maps in a finding's JSON. Real findings nest three levels.
 const MAX_DEPTH: usize = 16;
 
-/// The reason nodes do not read back as a value: any mismatch, with no detail, because a link
-/// is either readable or not.
+/// One node of a JSON tree in pre-order. `List` and `Map` give the number of children that
+/// follow them; each child of a map is a `Key` and then its value.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
+pub(crate) enum Node {
+    Null,
+    Bool(bool),
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+    Text(String),
+    List(u32),
+    Map(u32),
+    Key(String),
+}
+
+/// The reason nodes do not read back as a value. It carries no detail, so that no message
+/// formatting is linked; callers report their own error.
 #[derive(Debug)]
-pub(super) struct Invalid;
+pub(crate) struct Invalid;
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -40,7 +60,7 @@ impl de::Error for Invalid {
 }
 
 /// Reads one value from all of `nodes`. Nodes left over make it fail.
-pub(super) fn read<T: de::DeserializeOwned>(mut nodes: Vec<Node>) -> Result<T, Invalid> {
+pub(crate) fn read<T: de::DeserializeOwned>(mut nodes: Vec<Node>) -> Result<T, Invalid> {
     nodes.reverse();
     let mut reader = Reader { nodes, depth: 0 };
     let value = T::deserialize(&mut reader)?;
@@ -265,5 +285,140 @@ impl<'de> de::VariantAccess<'de> for &mut Reader {
         visitor: V,
     ) -> Result<V::Value, Invalid> {
         de::Deserializer::deserialize_struct(self, "", fields, visitor)
+    }
+}
+
+/// Collects the nodes of one value from a self-describing deserializer.
+pub(crate) fn collect<'de, D: de::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Node>, D::Error> {
+    let mut nodes = Vec::new();
+    deserializer.deserialize_any(Collect {
+        nodes: &mut nodes,
+        depth: 0,
+    })?;
+    Ok(nodes)
+}
+
+/// Appends the nodes of one value, `depth` lists or maps deep.
+struct Collect<'a> {
+    nodes: &'a mut Vec<Node>,
+    depth: usize,
+}
+
+impl Collect<'_> {
+    /// Appends a list or map node, then its children with `read`, and writes their count into
+    /// the node once it is known.
+    fn children<E: de::Error>(
+        self,
+        node: fn(u32) -> Node,
+        read: impl FnOnce(&mut Vec<Node>, usize) -> Result<u32, E>,
+    ) -> Result<(), E> {
+        if self.depth >= MAX_DEPTH {
+            return Err(E::custom("nested too deep"));
+        }
+        let at = self.nodes.len();
+        self.nodes.push(node(0));
+        let count = read(&mut *self.nodes, self.depth + 1)?;
+        self.nodes[at] = node(count);
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Collect<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Collect<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a finding")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.nodes.push(Node::Null);
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_newtype_struct<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, flag: bool) -> Result<(), E> {
+        self.nodes.push(Node::Bool(flag));
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, signed: i64) -> Result<(), E> {
+        self.nodes.push(match u64::try_from(signed) {
+            Ok(unsigned) => Node::Unsigned(unsigned),
+            Err(_) => Node::Signed(signed),
+        });
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, unsigned: u64) -> Result<(), E> {
+        self.nodes.push(Node::Unsigned(unsigned));
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, float: f64) -> Result<(), E> {
+        self.nodes.push(Node::Float(float));
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
+        self.nodes.push(Node::Text(text.to_owned()));
+        Ok(())
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<(), E> {
+        self.nodes.push(Node::Text(text));
+        Ok(())
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        self.children(Node::List, |nodes, depth| {
+            let mut count = 0u32;
+            while items.next_element_seed(Collect { nodes, depth })?.is_some() {
+                count = count
+                    .checked_add(1)
+                    .ok_or_else(|| de::Error::custom("too many items"))?;
+            }
+            Ok(count)
+        })
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut entries: A) -> Result<(), A::Error> {
+        self.children(Node::Map, |nodes, depth| {
+            let mut count = 0u32;
+            while let Some(key) = entries.next_key::<String>()? {
+                nodes.push(Node::Key(key));
+                entries.next_value_seed(Collect {
+                    nodes: &mut *nodes,
+                    depth,
+                })?;
+                count = count
+                    .checked_add(1)
+                    .ok_or_else(|| de::Error::custom("too many fields"))?;
+            }
+            Ok(count)
+        })
     }
 }
