@@ -9,9 +9,11 @@ use crate::probe::clock::wall_clock_ms;
 use crate::probe::fetch;
 use crate::probe::registry::Progress;
 
-/// Sends the ARM requests the core asks for, one after the other, and reports each result as
+/// Sends the ARM requests the core returns, one after the other, and reports each result as
 /// soon as the core decides it. Each request gets `timeout_ms`. The requests go in `cors` mode
-/// with the token in `Authorization`, which ARM allows for any origin after a preflight.
+/// with the token in `Authorization`, so the browser sends a CORS preflight first.
+// NOTE: the tests run against the lab's imitation of ARM, which answers preflights from any
+// origin; no test reaches the real ARM, whose CORS answers are taken from its documentation.
 pub async fn drive_requests(run: &mut ArmRun, timeout_ms: u32, report: &impl Fn(Progress)) {
     while let Some(request) = run.next_request() {
         report(Progress::Running(request.check));
