@@ -4,7 +4,7 @@
 //! after the run and a share link stays small. Each area owns its own finding type next to the
 //! rules that produce it.
 
-use serde::{de, Deserialize, Deserializer, Serialize};
+use serde::{de, ser, Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::nodes::{self, Invalid, Node};
 use crate::rules::{arm::ArmFinding, environment::EnvironmentFinding, registry::RegistryFinding};
@@ -18,9 +18,10 @@ pub trait Localize {
 /// What one check saw.
 ///
 /// It reads from any self-describing format (JSON, JavaScript values) by collecting the input's
-/// tree first and reading the finding from that tree (see [`crate::nodes`]), so that the finding
-/// types' `Deserialize` code is compiled once, not once for each input format.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// tree first and reading the finding from that tree (see [`crate::nodes`]). It writes to any
+/// format by writing its tree first and replaying it. So the finding types' derived serde code
+/// is compiled once, not once for each format.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Finding {
     /// The registry protocol: login server, reachability, challenge, tokens, clock, data path.
     Registry(RegistryFinding),
@@ -29,6 +30,30 @@ pub enum Finding {
     /// Azure Resource Manager: the ARM token, the registry resource, network rules, private
     /// endpoints and the customer-managed key's identity.
     Arm(ArmFinding),
+}
+
+/// The derived writing of [`Finding`], which only [`crate::nodes::write`] runs.
+#[derive(Serialize)]
+#[serde(rename = "Finding")]
+enum FindingRef<'a> {
+    Registry(&'a RegistryFinding),
+    Environment(&'a EnvironmentFinding),
+    Arm(&'a ArmFinding),
+}
+
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let data = match self {
+            Finding::Registry(finding) => FindingRef::Registry(finding),
+            Finding::Environment(finding) => FindingRef::Environment(finding),
+            Finding::Arm(finding) => FindingRef::Arm(finding),
+        };
+        // Findings contain only texts, numbers, flags, options, lists and enums, which the
+        // writer takes; its error would be a map with keys that are not texts.
+        let nodes = nodes::write(&data)
+            .map_err(|_| ser::Error::custom("a finding with a map key that is not a text"))?;
+        nodes::replay(&nodes, serializer)
+    }
 }
 
 /// The derived reading of [`Finding`], which only [`Finding::from_nodes`] runs.
@@ -98,6 +123,24 @@ mod tests {
             let text = serde_json::to_string(&finding).unwrap();
             let read: Finding = serde_json::from_str(&text).unwrap();
             assert_eq!(read, finding, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_finding_writes_the_derived_json() {
+        for finding in crate::texts::tests::every_finding() {
+            let derived = match &finding {
+                Finding::Registry(finding) => FindingRef::Registry(finding),
+                Finding::Environment(finding) => FindingRef::Environment(finding),
+                Finding::Arm(finding) => FindingRef::Arm(finding),
+            };
+
+            let pretty = serde_json::to_string_pretty(&finding).unwrap();
+            assert_eq!(pretty, serde_json::to_string_pretty(&derived).unwrap());
+            let compact = serde_json::to_string(&finding).unwrap();
+            assert_eq!(compact, serde_json::to_string(&derived).unwrap());
+            let value = serde_json::to_value(&finding).unwrap();
+            assert_eq!(value, serde_json::to_value(&derived).unwrap());
         }
     }
 

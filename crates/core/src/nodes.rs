@@ -21,6 +21,10 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use serde::{forward_to_deserialize_any, Deserialize, Serialize};
 
+mod write;
+
+pub(crate) use write::{replay, write};
+
 /// Maximum nesting of lists and maps in a finding's JSON. Real findings nest three levels.
 const MAX_DEPTH: usize = 16;
 
