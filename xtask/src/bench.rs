@@ -58,7 +58,8 @@ pub fn bench(project: &Project, figures: &[String]) -> StepResult {
 }
 
 /// Makes the shipped wasm again with its name section kept (wasm-bindgen without
-/// `--remove-name-section`, `wasm-opt -Oz -g`), so that twiggy shows function names. The code
+/// `--remove-name-section`, wasm-opt with the release passes and `-g`), so that twiggy shows
+/// function names. The code
 /// is the same as in `dist/`; only the names are added.
 fn named_wasm(project: &Project) -> StepResult<PathBuf> {
     const STEP: &str = "named wasm";
@@ -83,7 +84,7 @@ fn named_wasm(project: &Project) -> StepResult<PathBuf> {
         )
     })?;
 
-    step::announce(STEP, "wasm-bindgen and wasm-opt -Oz, name section kept");
+    step::announce(STEP, "wasm-bindgen and wasm-opt, name section kept");
     step::run(
         STEP,
         Command::new(project.tools_bin("wasm-bindgen"))
@@ -101,7 +102,8 @@ fn named_wasm(project: &Project) -> StepResult<PathBuf> {
     step::run(
         STEP,
         Command::new(build::require_node_tool(project, "wasm-opt")?)
-            .args(["-Oz", "--debuginfo"])
+            .args(build::WASM_OPT_PASSES)
+            .arg("--debuginfo")
             .args(WASM_OPT_FEATURES)
             .arg(bindgen_out.join(format!("{PAGE_STEM}_bg.wasm")))
             .arg("-o")

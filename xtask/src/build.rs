@@ -1,8 +1,9 @@
 //! `cargo xtask build`: the release build of the page into `dist/`.
 //!
-//! cargo (profile `web`) -> `wasm-bindgen --target web` -> `wasm-opt -Oz` -> `index.html` and
-//! `www/` copied beside the output. Everything is assembled in `dist.tmp/` and moved to `dist/`
-//! only when complete, so a failed build never leaves a `dist/` that looks complete.
+//! cargo (profile `web`) -> `wasm-bindgen --target web` -> `wasm-opt -Oz --converge` ->
+//! `index.html` and `www/` copied beside the output. Everything is assembled in `dist.tmp/` and
+//! moved to `dist/` only when complete, so a failed build never leaves a `dist/` that looks
+//! complete.
 
 use std::env;
 use std::fs;
@@ -30,8 +31,12 @@ const WASM_OPT_FEATURES: &[&str] = &[
 
 /// Changes whenever the steps below change how `dist/` is made, so that an old `dist/` counts
 /// as stale.
-const RECIPE: &str =
-    "recipe 1: wasm-bindgen --target web --no-typescript --remove-name-section; wasm-opt -Oz";
+const RECIPE: &str = "recipe 2: wasm-bindgen --target web --no-typescript --remove-name-section; \
+                      wasm-opt -Oz --converge";
+
+/// What wasm-opt runs on the page. `--converge` repeats `-Oz` until the output stops shrinking:
+/// with binaryen 132 it takes about twice as long and saves about 2 KB of the gzipped wasm.
+pub(crate) const WASM_OPT_PASSES: &[&str] = &["-Oz", "--converge"];
 
 pub fn build(project: &Project) -> StepResult {
     let wasm_bindgen = require_wasm_bindgen(project)?;
@@ -183,11 +188,11 @@ fn assemble(project: &Project, wasm: &Path, wasm_bindgen: &Path, wasm_opt: &Path
     )?;
 
     let wasm_name = format!("{PAGE_STEM}_bg.wasm");
-    step::announce("wasm-opt", "-Oz");
+    step::announce("wasm-opt", &WASM_OPT_PASSES.join(" "));
     step::run(
         "wasm-opt",
         Command::new(wasm_opt)
-            .arg("-Oz")
+            .args(WASM_OPT_PASSES)
             .args(WASM_OPT_FEATURES)
             .arg(bindgen_out.join(&wasm_name))
             .arg("-o")
