@@ -34,8 +34,9 @@ const WASM_OPT_FEATURES: &[&str] = &[
 const RECIPE: &str = "recipe 2: wasm-bindgen --target web --no-typescript --remove-name-section; \
                       wasm-opt -Oz --converge";
 
-/// What wasm-opt runs on the page. `--converge` repeats `-Oz` until the output stops shrinking:
-/// with binaryen 132 it takes about twice as long and saves about 2 KB of the gzipped wasm.
+/// The wasm-opt passes of the page's build. `--converge` repeats `-Oz` until the output stops
+/// shrinking. With binaryen 132 it takes about twice as long and saves about 2 KB of the
+/// gzipped wasm.
 pub(crate) const WASM_OPT_PASSES: &[&str] = &["-Oz", "--converge"];
 
 pub fn build(project: &Project) -> StepResult {

@@ -37,23 +37,27 @@ http://127.0.0.1:https:///v2/hello-world/manifests/latest/v2/hello-world/blobs/s
     };
 }
 
-/// The dictionary of payload version 2, kept so that links made with it still open.
-pub(super) const DICTIONARY_V2: &[u8] = registry_words!().as_bytes();
-
-/// The dictionary of the current payload version: the words of the ARM checks, which fewer
-/// reports contain, then those of version 2.
-pub(super) const DICTIONARY: &[u8] = concat!(
-    "cmk_identity_deletedcmk_identity_presentprivate_dns_mismatchprivate_dns_matches\
+/// Words of the ARM checks, which fewer reports contain than those of [`registry_words`].
+macro_rules! arm_words {
+    () => {
+        "cmk_identity_deletedcmk_identity_presentprivate_dns_mismatchprivate_dns_matches\
 private_endpoints_listedpublic_access_disabledno_permissionregistry_not_foundclient_denied\
 client_allowednetwork_openclient_idkey_identifieridentity_typeprivate_dns\
 Armtoken_acceptedtenantregistry_foundsubscriptionskuPremiumadmin_user_enabled\
 anonymous_pull_enabledno_private_endpointsnot_encryptedclient_admittedclient_ip_unknown\
 rulesrule_countforbidden_seenin_browserdata_hostaudhttps://management.azure.com/\
 resource_id/subscriptions//resourceGroups//providers/Microsoft.ContainerRegistry/registries/\
-locationdata_endpointpublic_network_accessEnableddefault_actionDenyip_rule",
-    registry_words!()
-)
-.as_bytes();
+locationdata_endpointpublic_network_accessEnableddefault_actionDenyip_rule"
+    };
+}
+
+/// The dictionary of the current payload version: the words of the ARM checks, then those of
+/// version 2.
+pub(super) const DICTIONARY: &[u8] = concat!(arm_words!(), registry_words!()).as_bytes();
+
+/// The dictionary of payload version 2, kept so that links made with it still open. It is the
+/// end of [`DICTIONARY`], so the page stores its words once.
+pub(super) const DICTIONARY_V2: &[u8] = DICTIONARY.split_at(arm_words!().len()).1;
 
 /// Returns the dictionary of a payload version, or `None` for a version this build cannot
 /// read.
@@ -138,5 +142,23 @@ pub(super) fn decompress_with_limit(
             }
             other => return Err(other),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_2_dictionary_is_the_registry_words() {
+        assert_eq!(DICTIONARY_V2, registry_words!().as_bytes());
+    }
+
+    #[test]
+    fn dictionary_is_the_arm_words_then_version_2() {
+        assert_eq!(
+            DICTIONARY,
+            [arm_words!().as_bytes(), DICTIONARY_V2].concat().as_slice()
+        );
     }
 }
