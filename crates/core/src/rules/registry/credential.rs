@@ -108,7 +108,8 @@ impl Credential {
 fn clean_token(text: &str) -> String {
     let text = text.trim();
     if text.starts_with('{') {
-        if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(text) {
+        // `from_slice`, like every JSON read in the page, so serde_json's parser is linked once.
+        if let Ok(serde_json::Value::Object(object)) = serde_json::from_slice(text.as_bytes()) {
             let field = [
                 "accessToken",
                 "access_token",
