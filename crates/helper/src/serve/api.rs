@@ -52,11 +52,11 @@ pub const MACHINE_CHECKS: [CheckId; 21] = [
     CheckId::HelmCommand,
     CheckId::HelmVersion,
     CheckId::NotaryVersion,
-    CheckId::EncryptionIdentity,
     CheckId::ArmToken,
     CheckId::ArmRegistry,
     CheckId::NetworkRules,
     CheckId::PrivateEndpoints,
+    CheckId::EncryptionIdentity,
 ];
 
 pub async fn capabilities() -> Json<Capabilities> {

@@ -10,7 +10,7 @@
 
 use std::mem;
 
-use crate::parse::arm::{self, Registry};
+use crate::parse::arm::{self, ArmParseError, Registry};
 use crate::parse::registry_input::{Cloud, LoginServer};
 use crate::rules::registry::evidence::{self, Scrubber};
 use crate::rules::registry::{Failure, HttpAnswer, HttpRequest, Method, Outcome, Redirect};
@@ -308,15 +308,7 @@ impl ArmRun {
         let list = match arm::subscriptions(&answer.body) {
             Ok(list) => list,
             Err(problem) => {
-                let verdict = Verdict::fail_without_code(
-                    ArmFinding::AnswerUnreadable {
-                        url: evidence::redact_url(&answer.url),
-                        problem,
-                    },
-                    evidence,
-                );
-                self.emit(CheckId::ArmToken, verdict, results);
-                self.skip_rest(results);
+                self.fail_unreadable(CheckId::ArmToken, answer, problem, evidence, results);
                 return;
             }
         };
@@ -387,15 +379,7 @@ impl ArmRun {
         let list = match arm::registries(&answer.body) {
             Ok(list) => list,
             Err(problem) => {
-                let verdict = Verdict::fail_without_code(
-                    ArmFinding::AnswerUnreadable {
-                        url: evidence::redact_url(&answer.url),
-                        problem,
-                    },
-                    evidence,
-                );
-                self.emit(CheckId::ArmRegistry, verdict, results);
-                self.skip_rest(results);
+                self.fail_unreadable(CheckId::ArmRegistry, answer, problem, evidence, results);
                 return;
             }
         };
@@ -571,6 +555,25 @@ impl ArmRun {
                 self.skip_rest(results);
             }
         }
+    }
+
+    /// Fails `check` because ARM answered 200 with a body the parsers cannot read, and skips
+    /// the checks after it.
+    fn fail_unreadable(
+        &mut self,
+        check: CheckId,
+        answer: &HttpAnswer,
+        problem: ArmParseError,
+        evidence: Vec<Evidence>,
+        results: &mut Vec<CheckResult>,
+    ) {
+        let finding = ArmFinding::AnswerUnreadable {
+            url: evidence::redact_url(&answer.url),
+            problem,
+        };
+        let verdict = Verdict::fail_without_code(finding, evidence);
+        self.emit(check, verdict, results);
+        self.skip_rest(results);
     }
 
     fn rejected(&self, answer: &HttpAnswer, evidence: Vec<Evidence>) -> Verdict {
