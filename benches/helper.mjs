@@ -61,7 +61,7 @@ async function checkWallTime(lab) {
   const dataPath = last.report.results.find((result) => result.check === "data_path");
   console.log(`    data path: ${dataPath?.status}; local checks: ${last.report.results.filter((r) => r.check.startsWith("docker") || r.check.startsWith("helm") || r.check.startsWith("notary")).map((r) => `${r.check} ${r.status}`).join(", ")}`);
 
-  // Without --ignore-errors the local checks run first and a failed one stops the run.
+  // Without --ignore-errors the same checks run: the flag is accepted for az compatibility.
   const plain = [];
   for (let index = 0; index < 5; index += 1) {
     plain.push(await timedCheck(lab, token, []));
