@@ -362,8 +362,14 @@ pub fn summary_done(
     });
 
     match (lang, failure) {
-        (Lang::En, Some(failure)) => format!("{registry}: failed at {failure}. {counts}."),
-        (Lang::Ko, Some(failure)) => format!("{registry}: {failure} 단계에서 실패했습니다. {counts}"),
+        // The first failure may be a local check (Docker, Helm), so the line does not say
+        // that the registry failed.
+        (Lang::En, Some(failure)) => {
+            format!("Checks of {registry}: first failure at {failure}. {counts}.")
+        }
+        (Lang::Ko, Some(failure)) => {
+            format!("{registry} 점검: 처음 실패한 항목은 {failure}입니다. {counts}")
+        }
         (Lang::En, None) if tally.warning > 0 => {
             format!("{registry}: reachable, with warnings. {counts}.")
         }
