@@ -231,8 +231,8 @@ impl Ui {
                 "주소에 지정한 언어는 지원하지 않습니다:",
             ),
             Ui::InvalidTheme => (
-                "The address asks for an unknown theme (light, dark or auto); using the system setting:",
-                "주소에 지정한 테마를 알 수 없어(light, dark, auto 중 하나) 시스템 설정을 따릅니다:",
+                "Unknown theme ignored, so the page follows the system setting; use light, dark or system:",
+                "알 수 없는 테마라 무시하고 시스템 설정을 따릅니다. light, dark, system 중 하나를 쓰세요:",
             ),
             Ui::BrowserError => (
                 "The browser refused an operation the checks need, so some results may be missing:",
