@@ -224,15 +224,54 @@ pub fn anonymize(report: &Report) -> Report {
     let mut hidden = report.clone();
     let registry = report.registry.as_str();
     let name = registry_label(registry);
+    let azure_names = azure_names(report, name);
 
     hidden.registry = hide_text(registry, registry, name);
     for result in &mut hidden.results {
         for Evidence { value, .. } in &mut result.evidence {
-            *value = hide_text(value, registry, name);
+            *value = hide_azure_names(&hide_text(value, registry, name), &azure_names);
         }
         hide_finding(&mut result.finding, registry, name);
+        result.finding.visit_texts("", &mut |_, text| {
+            *text = hide_azure_names(text, &azure_names);
+        });
     }
     hidden
+}
+
+/// The registry's name in Azure where it differs from the login server's first label (a
+/// registry checked by `host:port`, a custom domain, or a name typed in the form), as the ARM
+/// findings give it.
+fn azure_names(report: &Report, label: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for result in &report.results {
+        let mut finding = result.finding.clone();
+        finding.visit_texts("", &mut |field, text| {
+            let is_name = matches!(field, "name" | "registry" | "wanted") && is_identifier(text);
+            if is_name && !text.eq_ignore_ascii_case(label) && !names.contains(text) {
+                names.push(text.clone());
+            }
+        });
+    }
+    names
+}
+
+/// Replaces the registry's Azure names and the names of the Azure resources it points to
+/// (identities, private endpoints, key vaults and keys) in one text.
+fn hide_azure_names(text: &str, names: &[String]) -> String {
+    let mut out = text.to_owned();
+    for name in names {
+        out = replace_ignore_ascii_case(&out, name, "registry");
+    }
+    for (marker, replacement) in [
+        ("/registries/", "registry"),
+        ("/userassignedidentities/", "identity"),
+        ("/privateendpoints/", "endpoint"),
+        ("/keys/", "key"),
+    ] {
+        out = hide_segment_after(&out, marker, replacement);
+    }
+    hide_vault_host(&out)
 }
 
 /// The registry's first DNS label (`myreg` of `myreg.azurecr.io`), which also appears alone in
@@ -328,22 +367,48 @@ fn hide_guids(text: &str) -> String {
 
 /// Replaces the name after `/resourceGroups/` in Azure resource ids and URLs with `group`.
 fn hide_resource_groups(text: &str) -> String {
-    const MARKER: &str = "/resourcegroups/";
+    hide_segment_after(text, "/resourcegroups/", "group")
+}
+
+/// Replaces the path segment after each `marker` (lower case, matched without regard to ASCII
+/// case) with `replacement`.
+fn hide_segment_after(text: &str, marker: &str, replacement: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut search = 0;
-    while let Some(found) = lower[search..].find(MARKER) {
-        let name_start = search + found + MARKER.len();
+    while let Some(found) = lower[search..].find(marker) {
+        let name_start = search + found + marker.len();
         let name_end = text[name_start..]
             .find(['/', '?', '#', ' ', '"', '\''])
             .map_or(text.len(), |end| name_start + end);
         out.push_str(&text[copied..name_start]);
         if name_end > name_start {
-            out.push_str("group");
+            out.push_str(replacement);
         }
         copied = name_end;
         search = name_end.max(name_start);
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Replaces the vault's name in a Key Vault URL (`https://contoso-keys.vault.azure.net/...`).
+fn hide_vault_host(text: &str) -> String {
+    const MARKER: &str = ".vault.";
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut search = 0;
+    while let Some(found) = lower[search..].find(MARKER) {
+        let label_end = search + found;
+        let label_start = text[..label_end]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .map_or(0, |at| at + 1);
+        out.push_str(&text[copied..label_start]);
+        out.push_str("vault");
+        copied = label_end;
+        search = label_end + MARKER.len();
     }
     out.push_str(&text[copied..]);
     out

@@ -594,6 +594,57 @@ fn anonymize_loopback_registry() {
 }
 
 #[test]
+fn anonymize_hides_azure_name_of_loopback_registry() {
+    let mut report = typical_report();
+    report.registry = "127.0.0.1:5000".into();
+    let arm_result = |finding: ArmFinding, evidence: Vec<Evidence>| CheckResult {
+        check: CheckId::ArmRegistry,
+        side: Side::Browser,
+        status: Status::Pass,
+        code: None,
+        finding: finding.into(),
+        evidence,
+        elapsed_ms: 3,
+    };
+    let identity = "/subscriptions/00000000-0000-0000-0000-0000000000a1/resourceGroups/lab-rg\
+                    /providers/Microsoft.ManagedIdentity/userAssignedIdentities/labreg-cmk";
+    report.results.push(arm_result(
+        ArmFinding::RegistryFound {
+            name: "labreg".into(),
+            login_server: "127.0.0.1:5000".into(),
+            subscription: "Lab Subscription".into(),
+            sku: Some("Premium".into()),
+            admin_user_enabled: Some(true),
+            anonymous_pull_enabled: Some(false),
+        },
+        vec![
+            Evidence::new(
+                "id",
+                "/subscriptions/00000000-0000-0000-0000-0000000000a1/resourceGroups/lab-rg\
+                 /providers/Microsoft.ContainerRegistry/registries/labreg",
+            ),
+            Evidence::new("key", "https://labvault.vault.test/keys/labkey"),
+            Evidence::new("identity", identity),
+        ],
+    ));
+    report.results.push(arm_result(
+        ArmFinding::CmkIdentityDeleted {
+            registry: "labreg".into(),
+            client_id: "00000000-0000-0000-0000-0000000000c1".into(),
+        },
+        Vec::new(),
+    ));
+
+    let text = all_text(&anonymize(&report));
+
+    assert!(!text.to_ascii_lowercase().contains("labreg"), "{text}");
+    assert!(!text.contains("labvault"), "{text}");
+    assert!(!text.contains("labkey"), "{text}");
+    assert!(!text.contains("lab-rg"), "{text}");
+    assert!(text.contains("Premium"), "the facts stay: {text}");
+}
+
+#[test]
 fn hide_addresses_table() {
     let cases = [
         (
