@@ -97,8 +97,9 @@ const CASES = [
     browser: { check: "network_rules", status: "pass", code: "", says: { en: ["203.0.113.0/24", "127.0.0.1", "without 403"], ko: ["203.0.113.0/24", "127.0.0.1", "403 없이"] } },
   },
   {
+    // A registry whose public access is disabled answers public clients with 403.
     arm: "public-access-disabled",
-    registry: "healthy",
+    registry: "firewall-v2",
     credential: "admin",
     browser: { check: "network_rules", status: "fail", code: "CONNECTIVITY_FORBIDDEN_ERROR", says: { en: ["labreg", "Public network access"], ko: ["labreg", "공용 네트워크 액세스"] } },
   },

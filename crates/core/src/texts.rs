@@ -306,6 +306,7 @@ impl Texts for ArmFinding {
                 via_private_endpoint: _,
                 data_host,
             } => fields!(visit; registry, data_host),
+            F::PublicAccessDisabledYetAnswered { registry } => fields!(visit; registry),
             F::NetworkOpen {
                 registry,
                 forbidden_seen: _,

@@ -111,11 +111,13 @@ pub(super) const CMK: Text = Text {
 };
 
 pub(super) const CONNECTIVITY_DNS: Text = Text {
-    title: "Login server name does not resolve",
-    meaning: "The login server's host name did not resolve to an address from this machine. \
-        The name may be misspelt, the registry may not exist or may live in another cloud than \
-        the one selected, or the DNS server in use cannot resolve it. Without an address no \
-        request can reach the registry.",
+    title: "Login server name does not resolve, or resolves to the wrong address",
+    meaning: "The login server's host name did not resolve to an address from this machine, or, \
+        for a registry with a private endpoint, it resolved to another address than the \
+        endpoint's private IP. The name may be misspelt, the registry may not exist or may live \
+        in another cloud than the one selected, or the DNS server in use cannot resolve it or \
+        does not use the private DNS zone. Without the right address, requests do not reach \
+        the registry, or reach its public endpoint instead of the private one.",
     fixes: &[
         "Check the spelling and that the registry exists: \
          `az acr show --name <registry> --query loginServer`.",
@@ -246,9 +248,11 @@ pub(super) const CONNECTIVITY_SSL: Text = Text {
 
 pub(super) const LOGIN_SERVER: Text = Text {
     title: "Login server not found",
-    meaning: "The registry input could not be turned into a login server host: the name is not \
-        valid, no login server suffix is known for the selected cloud, or the registry could \
-        not be looked up. Every other check needs the login server, so none of them can run.",
+    meaning: "The login server of the registry could not be determined. Either the registry \
+        input is not a valid name (no check can run without a login server), or Azure Resource \
+        Manager has no registry of that name that the token may read, or the registry found \
+        there is in another cloud than the one checked. In the last two cases the registry \
+        checks still run against the address given, but it may not be the registry you meant.",
     fixes: &[
         "Enter the registry name (`myregistry`), its login server (`myregistry.azurecr.io`), \
          or `host:port` for a registry that is not in Azure.",

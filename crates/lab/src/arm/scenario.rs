@@ -72,7 +72,7 @@ impl ArmScenario {
         (A::CmkSystemRemoved, info("cmk-system-removed", "encryption with a customer-managed key through the system-assigned identity, but identity.type is None", Some("EncryptionIdentity"), CMK)),
         (A::NetworkDeny, info("network-deny", "default action Deny with the only IP rule 203.0.113.0/24; run with registry scenario firewall-v2, whose 403 names 127.0.0.1", Some("NetworkRules"), FORBIDDEN).beside("firewall-v2")),
         (A::NetworkAllow, info("network-allow", "default action Deny with IP rules 203.0.113.0/24 and 127.0.0.1", None, None)),
-        (A::PublicAccessDisabled, info("public-access-disabled", "public network access Disabled and no private endpoint", Some("NetworkRules"), FORBIDDEN)),
+        (A::PublicAccessDisabled, info("public-access-disabled", "public network access Disabled and no private endpoint; run with registry scenario firewall-v2, since such a registry answers public clients with 403", Some("NetworkRules"), FORBIDDEN).beside("firewall-v2")),
         (A::PrivateEndpointMatch, info("private-endpoint-match", "a private endpoint whose custom DNS config maps the login server host to 127.0.0.1", None, None)),
         (A::PrivateEndpointMismatch, info("private-endpoint-mismatch", "a private endpoint whose custom DNS config maps the login server host to 10.20.30.40, so the helper reports the mismatch and the page lists the endpoint", Some("PrivateEndpoints"), Some("CONNECTIVITY_DNS_ERROR")).passes_in_browser()),
     ];

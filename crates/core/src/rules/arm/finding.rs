@@ -190,6 +190,17 @@ pub enum ArmFinding {
         status: Option<u16>,
         failure: Option<Failure>,
     },
+    /// `publicNetworkAccess` is `Disabled`, yet the login server answered this client without
+    /// a 403 and no private endpoint of the registry matched its DNS answer.
+    PublicAccessDisabledYetAnswered { registry: String },
+}
+
+/// Returns "1 IP rule" or "N IP rules".
+fn ip_rules_en(count: usize) -> String {
+    match count {
+        1 => "1 IP rule".to_owned(),
+        count => format!("{count} IP rules"),
+    }
 }
 
 impl Localize for ArmFinding {
@@ -297,7 +308,8 @@ impl ArmFinding {
                 match subscriptions.len() {
                     0 => format!("The ARM token sees no subscription, so no registry {wanted} can be found. Sign in to the tenant that holds the registry."),
                     count => format!(
-                        "No registry {wanted} in the {count} subscription(s) searched ({}). {next}, or use a token of the tenant that holds it.",
+                        "No registry {wanted} in the {} searched ({}). {next}, or use a token of the tenant that holds it.",
+                        if count == 1 { "subscription".to_owned() } else { format!("{count} subscriptions") },
                         subscriptions.join(", ")
                     ),
                 }
@@ -316,6 +328,9 @@ impl ArmFinding {
                 "Public network access to {registry} is disabled, so only its private endpoints are reachable. Connect from the virtual network, or enable public access: az acr update --name {registry} --public-network-enabled true.{}",
                 data_host_en(data_host)
             ),
+            PublicAccessDisabledYetAnswered { registry } => format!(
+                "Public network access to {registry} is disabled, yet its login server answered this client without 403. The path probably goes through a private endpoint, a proxy or a firewall in between, or the setting changed only moments ago. If pulls fail, check which address the login server resolves to on this machine."
+            ),
             NetworkOpen { registry, forbidden_seen: false } => format!(
                 "Public network access to {registry} is enabled with default action Allow, so no network rule blocks clients."
             ),
@@ -327,7 +342,8 @@ impl ArmFinding {
             ),
             ClientDenied { registry, client_ip, rules, rule_count, forbidden_seen, data_host } => {
                 let mut text = format!(
-                    "The client address {client_ip} is in none of the {rule_count} IP rule(s) of {registry}"
+                    "The client address {client_ip} is in none of the {} of {registry}",
+                    ip_rules_en(*rule_count)
                 );
                 if !rules.is_empty() {
                     text.push_str(&format!(" ({})", rules.join(", ")));
@@ -344,7 +360,8 @@ impl ArmFinding {
             }
             ClientAdmitted { registry, rules, rule_count } => {
                 let mut text = format!(
-                    "The default action of {registry} is Deny with {rule_count} IP rule(s)"
+                    "The default action of {registry} is Deny with {}",
+                    ip_rules_en(*rule_count)
                 );
                 if !rules.is_empty() {
                     text.push_str(&format!(" ({})", rules.join(", ")));
@@ -354,7 +371,8 @@ impl ArmFinding {
             }
             ClientIpUnknown { registry, rules, rule_count, forbidden_seen, in_browser, data_host } => {
                 let mut text = format!(
-                    "The default action of {registry} is Deny with {rule_count} IP rule(s)"
+                    "The default action of {registry} is Deny with {}",
+                    ip_rules_en(*rule_count)
                 );
                 if !rules.is_empty() {
                     text.push_str(&format!(" ({})", rules.join(", ")));
@@ -496,11 +514,11 @@ impl ArmFinding {
                 text
             }
             RegistryInOtherCloud { name, login_server, cloud } => format!(
-                "레지스트리 {name}은(는) {}에 있고 로그인 서버는 {login_server}입니다. 점검한 로그인 서버와 다르니 {login_server}로 점검하거나 해당 클라우드를 선택하세요.",
+                "레지스트리 {name}은(는) {}에 있고 로그인 서버는 {login_server}입니다. 점검한 로그인 서버와 다르니 {login_server}(으)로 점검하거나 해당 클라우드를 선택하세요.",
                 cloud_ko(*cloud)
             ),
             LoginServerDiffers { name, login_server, checked } => format!(
-                "레지스트리 {name}의 로그인 서버는 {login_server}인데 {checked}을(를) 점검했습니다. {login_server}로 점검하거나 레지스트리 이름을 바르게 입력하세요."
+                "레지스트리 {name}의 로그인 서버는 {login_server}인데 {checked}을(를) 점검했습니다. {login_server}(으)로 점검하거나 레지스트리 이름을 바르게 입력하세요."
             ),
             RegistryNotFound { wanted, by_login_server, subscriptions } => {
                 let wanted = match by_login_server {
@@ -514,8 +532,10 @@ impl ArmFinding {
                 match subscriptions.len() {
                     0 => format!("ARM 토큰으로 볼 수 있는 구독이 없어 {wanted}을(를) 찾을 수 없습니다. 레지스트리가 있는 테넌트로 로그인하세요."),
                     count => format!(
-                        "조회한 구독 {count}개({})에 {wanted}이(가) 없습니다. {next} 레지스트리가 있는 테넌트의 토큰을 쓰세요.",
-                        subscriptions.join(", ")
+                        "조회한 구독 {count}개({})에 {wanted}{} 없습니다. {next} 레지스트리가 있는 테넌트의 토큰을 쓰세요.",
+                        subscriptions.join(", "),
+                        // A name is any word, but the login server search ends in "레지스트리".
+                        if *by_login_server { "가" } else { "이(가)" }
                     ),
                 }
             }
@@ -532,6 +552,9 @@ impl ArmFinding {
             PublicAccessDisabled { registry, via_private_endpoint: false, data_host } => format!(
                 "{registry}의 공용 네트워크 액세스가 꺼져 있어 프라이빗 엔드포인트로만 접속할 수 있습니다. 가상 네트워크 안에서 접속하거나 공용 액세스를 켜세요: az acr update --name {registry} --public-network-enabled true{}",
                 data_host_ko(data_host)
+            ),
+            PublicAccessDisabledYetAnswered { registry } => format!(
+                "{registry}의 공용 네트워크 액세스는 꺼져 있는데, 로그인 서버는 403 없이 이 클라이언트에 응답했습니다. 프라이빗 엔드포인트나 중간의 프록시, 방화벽을 거치는 경로이거나 설정이 방금 바뀌었을 수 있습니다. pull이 실패하면 이 머신에서 로그인 서버 이름이 어떤 주소로 조회되는지 확인하세요."
             ),
             NetworkOpen { registry, forbidden_seen: false } => format!(
                 "{registry}은(는) 공용 네트워크 액세스가 켜져 있고 기본 동작이 Allow라서 네트워크 규칙이 클라이언트를 막지 않습니다."

@@ -41,6 +41,10 @@ pub(crate) fn judge(
         .is_some_and(|access| access.eq_ignore_ascii_case("Disabled"));
     if public_disabled {
         let via_private_endpoint = reaches_private_endpoint(seen, endpoints);
+        if !via_private_endpoint && seen.login_server_answered && !seen.forbidden {
+            let finding = ArmFinding::PublicAccessDisabledYetAnswered { registry: name };
+            return Verdict::warn_without_code(finding, evidence);
+        }
         let finding = ArmFinding::PublicAccessDisabled {
             registry: name,
             via_private_endpoint,

@@ -851,6 +851,20 @@ fn public_access_disabled_fails() {
     both_languages_contain(&ran, CheckId::NetworkRules, "--public-network-enabled true");
 }
 
+#[test]
+fn public_access_disabled_but_answered_warns() {
+    let registry = registry_with(|r| r["properties"]["publicNetworkAccess"] = json!("Disabled"));
+    let seen = Observations {
+        login_server_answered: true,
+        ..Observations::default()
+    };
+    let ran = drive(&CannedArm::with_registry(registry), &seen);
+
+    ran.assert(&[(CheckId::NetworkRules, Status::Warning, None)]);
+    both_languages_contain(&ran, CheckId::NetworkRules, "labreg");
+    both_languages_contain(&ran, CheckId::NetworkRules, "403");
+}
+
 fn private_endpoint_registry() -> Value {
     registry_with(|r| {
         r["properties"]["privateEndpointConnections"] = json!([{
