@@ -44,7 +44,9 @@ pub fn start() -> Result<(), JsValue> {
     }
 
     // A share link (`#report=`) opens the report it carries instead of the form.
-    if let Some(payload) = share::fragment_payload()? {
+    let shown = share::fragment_payload()?;
+    reload_on_new_share_link(shown.clone())?;
+    if let Some(payload) = shown {
         return share::view::mount_shared(&document, payload, props.initial_lang);
     }
 
@@ -56,5 +58,32 @@ pub fn start() -> Result<(), JsValue> {
             yew::Renderer::<app::App>::with_props(props).render();
         }
     }
+    Ok(())
+}
+
+const RELOAD_FAILED: &str = "acr-health: could not open the new share link";
+
+/// Reloads the page when its fragment comes to carry another share link than the one shown.
+/// Pasting a link into the address bar of a tab that already shows this page changes only the
+/// fragment, and browsers do not load the page again for that.
+fn reload_on_new_share_link(shown: Option<String>) -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        let payload = match share::fragment_payload() {
+            Ok(payload) => payload,
+            Err(error) => return app::report_js_error(RELOAD_FAILED, &error),
+        };
+        if payload.is_some() && payload != shown {
+            if let Err(error) = web_sys::window()
+                .ok_or_else(|| JsValue::from_str("no window"))
+                .and_then(|window| window.location().reload())
+            {
+                app::report_js_error(RELOAD_FAILED, &error);
+            }
+        }
+    });
+    window.add_event_listener_with_callback("hashchange", on_change.as_ref().unchecked_ref())?;
+    // The listener lives as long as the page, so its closure is never freed.
+    on_change.forget();
     Ok(())
 }

@@ -92,6 +92,27 @@ describe("share links", () => {
     }
   });
 
+  test("link pasted into an open page opens its report", async () => {
+    const browser = await launchBrowser("en-US");
+    try {
+      const { page, problems } = await openPage(browser.context, helper.url);
+      const link = await runWith(page, `http://${lab.login_server}`, { kind: "anonymous" });
+      const original = await readChecks(page);
+
+      // Pasting a link of the same page into the address bar changes only the fragment.
+      await page.evaluate((fragment) => {
+        window.location.hash = fragment;
+      }, new URL(link).hash);
+      await page.waitForSelector("#shared-banner", { timeout: 20_000 });
+
+      assert.deepEqual(await readChecks(page), original);
+      assert.equal(await page.locator("button#run").count(), 0, "the form gave way to the report");
+      assert.deepEqual(unexpectedProblems(problems, lab), []);
+    } finally {
+      await browser.close();
+    }
+  });
+
   test("hide option removes registry and addresses", async () => {
     const browser = await launchBrowser("en-US");
     try {
