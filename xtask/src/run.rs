@@ -154,6 +154,11 @@ fn start_and_wait(
         demo.admin_password
     );
     println!("  lab control API: {}", demo.control);
+    println!(
+        "  ARM checks: add &arm_url={} to the address, and paste the access_token of: \
+         curl -s -X POST {}/arm-token",
+        demo.arm_url, demo.control
+    );
     println!("Press Ctrl-C to stop the helper and the lab.");
 
     // 4. Wait for Ctrl-C. A child that stops on its own is an error that names the child.
@@ -224,6 +229,8 @@ struct DemoRegistry {
     login_server: String,
     scheme: String,
     control: String,
+    /// The base URL of the lab's imitation of Azure Resource Manager.
+    arm_url: String,
     admin_username: String,
     admin_password: String,
 }
@@ -249,6 +256,7 @@ impl DemoRegistry {
             login_server: text("/login_server")?,
             scheme: text("/scheme")?,
             control: text("/control")?,
+            arm_url: text("/arm_url")?,
             admin_username: text("/admin/username")?,
             admin_password: text("/admin/password")?,
         })
@@ -442,13 +450,14 @@ fn group_members(group: u32) -> Option<Vec<String>> {
 mod tests {
     use super::*;
 
-    const LAB_LINE: &str = r#"{"login_server":"127.0.0.1:5000","scheme":"http","storage":"127.0.0.1:5001","control":"http://127.0.0.1:5100","ca_pem":"/tmp/ca.pem","admin":{"username":"admin","password":"pw"},"token_user":{"username":"t","password":"tp"},"repository":"hello-world","tag":"latest"}"#;
+    const LAB_LINE: &str = r#"{"login_server":"127.0.0.1:5000","scheme":"http","storage":"127.0.0.1:5001","control":"http://127.0.0.1:5100","arm_url":"http://127.0.0.1:39339","ca_pem":"/tmp/ca.pem","admin":{"username":"admin","password":"pw"},"token_user":{"username":"t","password":"tp"},"repository":"hello-world","tag":"latest"}"#;
 
     #[test]
     fn lab_line_parsed() {
         let demo = DemoRegistry::parse(LAB_LINE).expect("valid line");
         assert_eq!(demo.login_server, "127.0.0.1:5000");
         assert_eq!(demo.control, "http://127.0.0.1:5100");
+        assert_eq!(demo.arm_url, "http://127.0.0.1:39339");
         assert_eq!(demo.admin_username, "admin");
         assert_eq!(demo.registry_input(), "http://127.0.0.1:5000");
     }
