@@ -375,19 +375,20 @@ pub(super) const CONNECTIVITY_DATA_ENDPOINT: Text = Text {
 
 pub(super) const ARM_TOKEN: Text = Text {
     title: "ARM access token unusable",
-    meaning: "The access token for Azure Resource Manager (ARM) has expired, is for another \
-        resource than ARM, or was rejected by ARM; the finding names which. Without it the \
-        registry's settings in Azure (network rules, private endpoints, encryption key) cannot \
-        be read, so those checks did not run.",
+    meaning: "No usable access token for Azure Resource Manager (ARM): the token has expired, \
+        is for another resource than ARM, was rejected by ARM, or could not be obtained from \
+        the Azure CLI; the finding names which. Without it the registry's settings in Azure \
+        (network rules, private endpoints, encryption key) cannot be read, so those checks did \
+        not run.",
     fixes: &[
-        "Get a fresh token for ARM and paste it again: \
+        "Get a fresh token for ARM and give it again (paste it in the page, or pipe it to \
+         `acr-health-helper check --arm-token-stdin`): \
          `az account get-access-token --resource https://management.azure.com/ --query accessToken --output tsv`.",
         "For Azure China or Azure US Government, request the token for that cloud's ARM \
          (`https://management.chinacloudapi.cn/` or `https://management.usgovcloudapi.net/`) \
-         and pick the same cloud here.",
-        "Paste the whole token: it is three parts separated by dots, with no `Bearer ` prefix \
-         and no quotes.",
-        "With the helper, let it use your Azure CLI sign-in instead: run `az login`, then tick \
-         the option to use your az login.",
+         and check the registry in the same cloud.",
+        "Give the whole token: it is three parts separated by dots, with no quotes.",
+        "To let the helper use your Azure CLI sign-in instead, run `az login`, then tick the \
+         az login option in the page or pass `--arm-from-az` to `acr-health-helper check`.",
     ],
 };

@@ -369,18 +369,18 @@ pub(super) const CONNECTIVITY_DATA_ENDPOINT: Text = Text {
 
 pub(super) const ARM_TOKEN: Text = Text {
     title: "ARM 액세스 토큰을 쓸 수 없음",
-    meaning: "Azure Resource Manager(ARM) 액세스 토큰이 만료됐거나, ARM이 아닌 다른 리소스용이거나, \
-        ARM이 거부했습니다. 어느 경우인지는 점검 결과에 나옵니다. 토큰이 없으면 Azure에 있는 \
-        레지스트리 설정(네트워크 규칙, 프라이빗 엔드포인트, 암호화 키)을 읽을 수 없어서 해당 점검은 \
-        실행하지 않았습니다.",
+    meaning: "Azure Resource Manager(ARM)에 쓸 액세스 토큰이 없습니다. 토큰이 만료됐거나, ARM이 아닌 \
+        다른 리소스용이거나, ARM이 거부했거나, Azure CLI에서 토큰을 받지 못한 경우입니다. 어느 \
+        경우인지는 점검 결과에 나옵니다. 토큰이 없으면 Azure에 있는 레지스트리 설정(네트워크 규칙, \
+        프라이빗 엔드포인트, 암호화 키)을 읽을 수 없어서 해당 점검은 실행하지 않았습니다.",
     fixes: &[
-        "ARM용 토큰을 새로 받아 다시 붙여 넣으세요: \
+        "ARM용 토큰을 새로 받아 다시 넣으세요(페이지에 붙여 넣거나 \
+         `acr-health-helper check --arm-token-stdin`에 파이프로 넘깁니다): \
          `az account get-access-token --resource https://management.azure.com/ --query accessToken --output tsv`.",
         "Azure 중국이나 Azure 미국 정부 클라우드라면 해당 클라우드의 ARM(`https://management.chinacloudapi.cn/` \
-         또는 `https://management.usgovcloudapi.net/`)용 토큰을 받고, 여기서도 같은 클라우드를 선택하세요.",
-        "토큰 전체를 붙여 넣으세요. 토큰은 점으로 나뉜 세 부분이며, 앞에 `Bearer `를 붙이거나 따옴표로 \
-         감싸지 않습니다.",
-        "헬퍼를 쓴다면 Azure CLI 로그인을 대신 쓰게 할 수 있습니다. `az login` 후 az 로그인 사용 옵션을 \
-         켜세요.",
+         또는 `https://management.usgovcloudapi.net/`)용 토큰을 받고, 레지스트리도 같은 클라우드로 점검하세요.",
+        "토큰 전체를 넣으세요. 토큰은 점으로 나뉜 세 부분이며 따옴표로 감싸지 않습니다.",
+        "헬퍼가 Azure CLI 로그인을 대신 쓰게 하려면 `az login` 후 페이지에서 az 로그인 사용 옵션을 \
+         켜거나 `acr-health-helper check`에 `--arm-from-az`를 주세요.",
     ],
 };
