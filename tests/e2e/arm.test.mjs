@@ -101,7 +101,7 @@ const CASES = [
     arm: "public-access-disabled",
     registry: "firewall-v2",
     credential: "admin",
-    browser: { check: "network_rules", status: "fail", code: "CONNECTIVITY_FORBIDDEN_ERROR", says: { en: ["labreg", "Public network access"], ko: ["labreg", "공용 네트워크 액세스"] } },
+    browser: { check: "network_rules", status: "fail", code: "CONNECTIVITY_FORBIDDEN_ERROR", says: { en: ["labreg", "Public network access"], ko: ["labreg", "퍼블릭 네트워크 액세스"] } },
   },
   {
     arm: "private-endpoint-match",

@@ -547,20 +547,20 @@ impl ArmFinding {
                 text
             }
             PublicAccessDisabled { registry, via_private_endpoint: true, .. } => format!(
-                "{registry}의 공용 네트워크 액세스는 꺼져 있고, 이 머신은 프라이빗 엔드포인트로 접속합니다."
+                "{registry}의 퍼블릭 네트워크 액세스는 꺼져 있고, 이 머신은 프라이빗 엔드포인트로 접속합니다."
             ),
             PublicAccessDisabled { registry, via_private_endpoint: false, data_host } => format!(
-                "{registry}의 공용 네트워크 액세스가 꺼져 있어 프라이빗 엔드포인트로만 접속할 수 있습니다. 가상 네트워크 안에서 접속하거나 공용 액세스를 켜세요: az acr update --name {registry} --public-network-enabled true{}",
+                "{registry}의 퍼블릭 네트워크 액세스가 꺼져 있어 프라이빗 엔드포인트로만 접속할 수 있습니다. 가상 네트워크 안에서 접속하거나 퍼블릭 액세스를 켜세요: az acr update --name {registry} --public-network-enabled true{}",
                 data_host_ko(data_host)
             ),
             PublicAccessDisabledYetAnswered { registry } => format!(
-                "{registry}의 공용 네트워크 액세스는 꺼져 있는데, 로그인 서버는 403 없이 이 클라이언트에 응답했습니다. 프라이빗 엔드포인트나 중간의 프록시, 방화벽을 거치는 경로이거나 설정이 방금 바뀌었을 수 있습니다. pull이 실패하면 이 머신에서 로그인 서버 이름이 어떤 주소로 조회되는지 확인하세요."
+                "{registry}의 퍼블릭 네트워크 액세스는 꺼져 있는데, 로그인 서버는 403 없이 이 클라이언트에 응답했습니다. 프라이빗 엔드포인트나 중간의 프록시, 방화벽을 거치는 경로이거나 설정이 방금 바뀌었을 수 있습니다. pull이 실패하면 이 머신에서 로그인 서버 이름이 어떤 주소로 조회되는지 확인하세요."
             ),
             NetworkOpen { registry, forbidden_seen: false } => format!(
-                "{registry}은(는) 공용 네트워크 액세스가 켜져 있고 기본 동작이 Allow라서 네트워크 규칙이 클라이언트를 막지 않습니다."
+                "{registry}은(는) 퍼블릭 네트워크 액세스가 켜져 있고 기본 동작이 Allow라서 네트워크 규칙이 클라이언트를 막지 않습니다."
             ),
             NetworkOpen { registry, forbidden_seen: true } => format!(
-                "{registry}은(는) 공용 네트워크 액세스가 켜져 있고 기본 동작이 Allow이므로, 앞서 본 403은 네트워크 규칙이 아닌 다른 원인입니다."
+                "{registry}은(는) 퍼블릭 네트워크 액세스가 켜져 있고 기본 동작이 Allow이므로, 앞서 본 403은 네트워크 규칙이 아닌 다른 원인입니다."
             ),
             ClientAllowed { registry, client_ip, rule } => format!(
                 "클라이언트 주소 {client_ip}은(는) {registry}의 IP 규칙 {rule}에 포함됩니다."
@@ -632,27 +632,27 @@ impl ArmFinding {
                 (Some(status), None) => format!("프라이빗 엔드포인트 {endpoint}을(를) 읽지 못했습니다: HTTP {status}. 리소스 그룹에 대한 Reader 역할이 필요합니다."),
                 (None, None) => format!("프라이빗 엔드포인트 {endpoint}을(를) 읽지 못했습니다."),
             },
-            NotEncrypted { registry } => format!("실행하지 않음: {registry}은(는) 고객 관리 키로 암호화되어 있지 않습니다."),
+            NotEncrypted { registry } => format!("실행하지 않음: {registry}은(는) 고객 관리형 키로 암호화되어 있지 않습니다."),
             CmkIdentityPresent { registry, client_id: Some(client_id) } => format!(
-                "{registry}의 고객 관리 키는 사용자 할당 ID {client_id}을(를) 쓰며, 이 ID는 존재합니다."
+                "{registry}의 고객 관리형 키는 사용자 할당 ID {client_id}을(를) 쓰며, 이 ID는 존재합니다."
             ),
             CmkIdentityPresent { registry, client_id: None } => format!(
-                "{registry}의 고객 관리 키는 레지스트리의 시스템 할당 ID를 쓰며, 이 ID는 존재합니다."
+                "{registry}의 고객 관리형 키는 레지스트리의 시스템 할당 ID를 쓰며, 이 ID는 존재합니다."
             ),
             CmkIdentityDeleted { registry, client_id } => format!(
-                "{registry}의 고객 관리 키가 쓰는 사용자 할당 ID {client_id}이(가) 삭제되어 레지스트리가 키를 읽을 수 없습니다. ID를 복원하거나 다른 ID로 키를 교체하세요."
+                "{registry}의 고객 관리형 키가 쓰는 사용자 할당 ID {client_id}이(가) 삭제되어 레지스트리가 키를 읽을 수 없습니다. ID를 복원하거나 다른 ID로 키를 교체하세요."
             ),
             CmkIdentityNotAssigned { registry, client_id } => format!(
-                "{registry}의 고객 관리 키가 쓰는 ID {client_id}이(가) 더 이상 레지스트리에 할당되어 있지 않습니다. 다시 할당하세요: az acr identity assign --name {registry} --identities <ID 리소스 ID>"
+                "{registry}의 고객 관리형 키가 쓰는 ID {client_id}이(가) 더 이상 레지스트리에 할당되어 있지 않습니다. 다시 할당하세요: az acr identity assign --name {registry} --identities <ID 리소스 ID>"
             ),
             CmkSystemIdentityRemoved { registry, identity_type } => format!(
-                "{registry}의 고객 관리 키는 시스템 할당 ID를 쓰는데, 레지스트리의 ID 유형이 {}입니다. 다시 할당하세요: az acr identity assign --name {registry} --identities [system]",
+                "{registry}의 고객 관리형 키는 시스템 할당 ID를 쓰는데, 레지스트리의 ID 유형이 {}입니다. 다시 할당하세요: az acr identity assign --name {registry} --identities [system]",
                 identity_type.as_deref().unwrap_or("None")
             ),
             CmkIdentityUnknown { registry, client_id, status, failure } => match (status, failure) {
-                (_, Some(failure)) => format!("{registry}의 고객 관리 키 ID {client_id}을(를) 읽지 못했습니다: {}.", failure_ko(failure)),
-                (Some(status), None) => format!("{registry}의 고객 관리 키 ID {client_id}을(를) 읽지 못했습니다: HTTP {status}."),
-                (None, None) => format!("{registry}의 고객 관리 키 ID {client_id}을(를) 읽지 못했습니다."),
+                (_, Some(failure)) => format!("{registry}의 고객 관리형 키 ID {client_id}을(를) 읽지 못했습니다: {}.", failure_ko(failure)),
+                (Some(status), None) => format!("{registry}의 고객 관리형 키 ID {client_id}을(를) 읽지 못했습니다: HTTP {status}."),
+                (None, None) => format!("{registry}의 고객 관리형 키 ID {client_id}을(를) 읽지 못했습니다."),
             },
         }
     }
