@@ -413,7 +413,7 @@ fn param_error_view(error: &ParamError, lang: Lang) -> Html {
             return html! {
                 <p id="arm-url-refused" class="notice" role="alert">
                     { Ui::InvalidArmUrl.text(lang) }{ " " }<code>{ value }</code>
-                    { " " }{ reason.localize(lang) }
+                    { ". " }{ reason.localize(lang) }
                 </p>
             };
         }
