@@ -360,12 +360,20 @@ impl ArmRun {
     ) {
         let subscription = self.subscription_label(index);
         if answer.status == 403 {
-            if self.denied.is_none() {
-                let message = arm::error(&answer.body)
-                    .map(|error| error.message)
-                    .filter(|message| !message.is_empty())
-                    .map(|message| evidence::cut(&evidence::redact_text(&message), 300));
-                self.denied = Some((subscription, message, evidence));
+            match &mut self.denied {
+                // Every denied subscription is named; the first one's message and evidence
+                // stand for the others.
+                Some((names, _, _)) => {
+                    names.push_str(", ");
+                    names.push_str(&subscription);
+                }
+                None => {
+                    let message = arm::error(&answer.body)
+                        .map(|error| error.message)
+                        .filter(|message| !message.is_empty())
+                        .map(|message| evidence::cut(&evidence::redact_text(&message), 300));
+                    self.denied = Some((subscription, message, evidence));
+                }
             }
             self.search_from(index + 1, results);
             return;

@@ -504,6 +504,18 @@ fn forbidden_is_no_permission() {
 }
 
 #[test]
+fn forbidden_everywhere_names_each_subscription() {
+    let error = arm_error("AuthorizationFailed", "no registries/read");
+    let arm = CannedArm::new()
+        .on(&registries_url(EMPTY_SUB), 403, &error)
+        .on(&registries_url(LAB_SUB), 403, &error);
+    let ran = drive(&arm, &Observations::default());
+
+    ran.assert(&[(CheckId::ArmRegistry, Status::Fail, Some(Code::LoginServer))]);
+    both_languages_contain(&ran, CheckId::ArmRegistry, "lab-empty, lab-registries");
+}
+
+#[test]
 fn forbidden_then_found_elsewhere_passes() {
     let arm = CannedArm::with_registry(lab_registry()).on(
         &registries_url(EMPTY_SUB),
