@@ -14,7 +14,7 @@ use acr_health_lab::{Lab, LabConfig, Scenario};
 const BINARY: &str = env!("CARGO_BIN_EXE_acr-health-helper");
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("acr-health-cli-{name}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("acr-health-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir

@@ -18,7 +18,7 @@ use acr_health_helper::environment::{run_checks, EnvironmentOptions};
 const NO_DAEMON: &str = "unix:///nonexistent/acr-health/docker.sock";
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("acr-health-env-{name}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("acr-health-env-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir

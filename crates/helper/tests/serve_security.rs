@@ -23,7 +23,7 @@ const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789
 const PORTAL: &str = "https://portal.example";
 
 fn dist() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("acr-health-dist-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("acr-health-dist-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create dist");
     std::fs::write(dir.join("index.html"), "<!doctype html><h1>page</h1>").expect("index");
     std::fs::write(dir.join("app.js"), "export const x = 1;").expect("js");

@@ -101,12 +101,16 @@ fn main() -> ExitCode {
 fn up(args: UpArgs) -> anyhow::Result<()> {
     let scenario: Scenario = args.scenario.parse()?;
     let arm_scenario: ArmScenario = args.arm_scenario.parse()?;
-    let state_dir = match args.state_dir {
-        Some(dir) => dir,
-        None => tempfile::Builder::new()
-            .prefix("acr-health-lab-")
-            .tempdir()?
-            .keep(),
+    // A state directory the lab made for itself is removed when `up` returns after a clean
+    // stop; one given with `--state-dir` is kept.
+    let (state_dir, _temporary) = match args.state_dir {
+        Some(dir) => (dir, None),
+        None => {
+            let temporary = tempfile::Builder::new()
+                .prefix("acr-health-lab-")
+                .tempdir()?;
+            (temporary.path().to_path_buf(), Some(temporary))
+        }
     };
     let config = LabConfig {
         scenario,
@@ -121,20 +125,28 @@ fn up(args: UpArgs) -> anyhow::Result<()> {
         state_dir: Some(state_dir),
     };
     let lab = Lab::start(config)?;
-    println!("{}", lab.summary());
 
-    // Wait for SIGINT or SIGTERM; dropping the lab then stops distribution.
+    // Listen for SIGINT and SIGTERM before printing the ready line, so that a signal sent as
+    // soon as the caller reads it stops the lab cleanly instead of killing it.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let (mut interrupt, mut terminate) = {
+        let _context = runtime.enter();
+        (
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?,
+        )
+    };
+    println!("{}", lab.summary());
+
+    // Wait for either signal; dropping the lab then stops distribution.
     runtime.block_on(async {
-        let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         tokio::select! {
-            result = tokio::signal::ctrl_c() => result,
-            _ = terminate.recv() => Ok(()),
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
         }
-    })?;
+    });
     tracing::info!("signal received, stopping");
     drop(lab);
     Ok(())
