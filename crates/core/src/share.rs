@@ -224,29 +224,25 @@ pub fn anonymize(report: &Report) -> Report {
     let mut hidden = report.clone();
     let registry = report.registry.as_str();
     let name = registry_label(registry);
-    let azure_names = azure_names(report, name);
+    let azure_names = azure_names(&mut hidden, name);
 
     hidden.registry = hide_text(registry, registry, name);
     for result in &mut hidden.results {
         for Evidence { value, .. } in &mut result.evidence {
             *value = hide_azure_names(&hide_text(value, registry, name), &azure_names);
         }
-        hide_finding(&mut result.finding, registry, name);
-        result.finding.visit_texts("", &mut |_, text| {
-            *text = hide_azure_names(text, &azure_names);
-        });
+        hide_finding(&mut result.finding, registry, name, &azure_names);
     }
     hidden
 }
 
-/// The registry's name in Azure where it differs from the login server's first label (a
-/// registry checked by `host:port`, a custom domain, or a name typed in the form), as the ARM
-/// findings give it.
-fn azure_names(report: &Report, label: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for result in &report.results {
-        let mut finding = result.finding.clone();
-        finding.visit_texts("", &mut |field, text| {
+/// Returns the registry's names in Azure that differ from the login server's first label,
+/// as the ARM findings give them: a registry checked by `host:port` or through a custom domain,
+/// or a name typed in the form. The report is only read, but the text visitor needs `&mut`.
+fn azure_names(report: &mut Report, label: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for result in &mut report.results {
+        result.finding.visit_texts("", &mut |field, text| {
             let is_name = matches!(field, "name" | "registry" | "wanted") && is_identifier(text);
             if is_name && !text.eq_ignore_ascii_case(label) && !names.contains(text) {
                 names.push(text.clone());
@@ -286,16 +282,19 @@ fn registry_label(registry: &str) -> &str {
 }
 
 /// Replaces the names and addresses in every text of a finding, in place.
-fn hide_finding(finding: &mut crate::Finding, registry: &str, name: &str) {
-    finding.visit_texts("", &mut |field, text| match field {
-        // Subscription names, such as `Contoso Production`, name the organization.
-        "subscription" | "subscriptions" => *text = HIDDEN_SUBSCRIPTION.to_owned(),
-        // A plain identifier (an ARM error code, a tenant's short name) holds no address or
-        // host name; only the registry's own name is hidden in it, never a part of it.
-        _ if is_identifier(text)
-            && !text.eq_ignore_ascii_case(registry)
-            && (name.is_empty() || !text.eq_ignore_ascii_case(name)) => {}
-        _ => *text = hide_text(text, registry, name),
+fn hide_finding(finding: &mut crate::Finding, registry: &str, name: &str, azure_names: &[String]) {
+    finding.visit_texts("", &mut |field, text| {
+        match field {
+            // Subscription names, such as `Contoso Production`, name the organization.
+            "subscription" | "subscriptions" => *text = HIDDEN_SUBSCRIPTION.to_owned(),
+            // A plain identifier (an ARM error code, a tenant's short name) contains no address or
+            // host name; only the registry's own name is hidden in it, never a part of it.
+            _ if is_identifier(text)
+                && !text.eq_ignore_ascii_case(registry)
+                && (name.is_empty() || !text.eq_ignore_ascii_case(name)) => {}
+            _ => *text = hide_text(text, registry, name),
+        }
+        *text = hide_azure_names(text, azure_names);
     });
 }
 
