@@ -231,7 +231,7 @@ impl Ui {
                 "주소에 지정한 언어는 지원하지 않습니다:",
             ),
             Ui::InvalidTheme => (
-                "Unknown theme ignored, so the page follows the system setting; use light, dark or system:",
+                "Unknown theme ignored, so the page follows the system setting. Use light, dark or system:",
                 "알 수 없는 테마라 무시하고 시스템 설정을 따릅니다. light, dark, system 중 하나를 쓰세요:",
             ),
             Ui::BrowserError => (

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::{Code, Finding};
 
 /// One check of the catalog. The position of a variant is its number in share links, so new
-/// checks are appended; the order a report lists checks in is [`CheckId::REPORT_ORDER`], which
-/// `Ord` follows.
+/// checks are appended at the end. Reports list checks in [`CheckId::REPORT_ORDER`], which `Ord`
+/// follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckId {
@@ -81,8 +81,8 @@ impl CheckId {
     ];
 
     /// Every check in the order a report lists them: the login server, the network path, the
-    /// registry protocol, the machine's tools, then what Azure Resource Manager says, with the
-    /// token first and the encryption identity last.
+    /// registry protocol, the machine's tools, then the Azure Resource Manager checks, from the
+    /// token to the encryption identity.
     pub const REPORT_ORDER: [CheckId; 23] = [
         CheckId::LoginServer,
         CheckId::Dns,

@@ -565,7 +565,7 @@ impl ArmRun {
         }
     }
 
-    /// Fails `check` because ARM answered 200 with a body the parsers cannot read, and skips
+    /// Fails `check` because ARM responded 200 with a body the parsers cannot read, and skips
     /// the checks after it.
     fn fail_unreadable(
         &mut self,
