@@ -34,33 +34,18 @@ pub struct Capabilities {
     pub arm: bool,
 }
 
-/// The checks this helper runs, in report order.
-pub const MACHINE_CHECKS: [CheckId; 21] = [
-    CheckId::LoginServer,
-    CheckId::Dns,
-    CheckId::Proxy,
-    CheckId::Tls,
-    CheckId::Challenge,
-    CheckId::AadExchange,
-    CheckId::AccessToken,
-    CheckId::Clock,
-    CheckId::DataPath,
-    CheckId::DockerCommand,
-    CheckId::DockerDaemon,
-    CheckId::DockerVersion,
-    CheckId::DockerPull,
-    CheckId::HelmCommand,
-    CheckId::HelmVersion,
-    CheckId::NotaryVersion,
-    CheckId::ArmToken,
-    CheckId::ArmRegistry,
-    CheckId::NetworkRules,
-    CheckId::PrivateEndpoints,
-    CheckId::EncryptionIdentity,
-];
+/// The checks only the page runs: the `no-cors` reachability probe and the CORS check.
+const BROWSER_ONLY_CHECKS: [CheckId; 2] = [CheckId::Reachability, CheckId::Cors];
+
+/// Returns the checks this helper runs, in report order.
+pub fn machine_checks() -> impl Iterator<Item = CheckId> {
+    CheckId::REPORT_ORDER
+        .into_iter()
+        .filter(|check| !BROWSER_ONLY_CHECKS.contains(check))
+}
 
 pub async fn capabilities() -> Json<Capabilities> {
-    let checks = MACHINE_CHECKS.iter().map(|c| c.as_str()).collect();
+    let checks = machine_checks().map(|check| check.as_str()).collect();
     Json(Capabilities {
         api: API_VERSION,
         version: crate::VERSION,
